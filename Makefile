@@ -1,0 +1,70 @@
+# Werkplaats. `make run` sets everything up and serves the demo; `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install db demo test test-fast worker lint format typecheck messages compilemessages vendor check-migrations bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); set PYTHON=..."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+db: install
+	$(PY) manage.py migrate --no-input
+
+demo: db
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Werkplaats runs on http://$(HOST):$(PORT)/ - demo accounts are listed in README.md"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: db
+	$(PY) manage.py db_worker
+
+test: install
+	$(VENV)/bin/pytest
+
+test-fast: install
+	$(VENV)/bin/pytest -m "not browser" -x -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: install
+	$(VENV)/bin/mypy config werkplaats
+
+check-migrations: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Extract translatable strings into locale/nl (needs GNU gettext), then translate the new ones.
+messages: install
+	$(PY) manage.py makemessages -l nl --no-obsolete --ignore=node_modules --ignore=.venv --ignore=static/vendor --ignore=tests
+	$(PY) manage.py makemessages -d djangojs -l nl --no-obsolete --ignore=node_modules --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=staticfiles
+
+compilemessages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# Front-end files: from npm into static/vendor/ (committed), see scripts/vendor.sh.
+vendor:
+	npm ci --no-audit --no-fund
+	bash scripts/vendor.sh
+
+bench: install
+	@for b in benchmarks/*.py; do [ -e "$$b" ] && $(PY) "$$b"; done; true
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from werkplaats.core import views as core_views
+
+admin.site.site_header = _("Werkplaats management")
+admin.site.site_title = _("Werkplaats")
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("werkplaats.core.urls")),
+    path("", include("werkplaats.organisations.urls")),
+    path("", include("werkplaats.audit.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "werkplaats.accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from werkplaats.audit.registry import register
+
+        from .models import User
+
+        register(User, exclude={"password", "last_login"})

@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.dateparse import parse_date
+
+from werkplaats.organisations.access import get_access
+from werkplaats.organisations.models import Role
+
+from .models import Action, AuditLogEntry
+
+PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    access = get_access(request.user)
+    if not (access.is_platform_admin or access.organisation_ids(Role.ADMIN)):
+        raise PermissionDenied
+    entries = AuditLogEntry.objects.visible_to(request.user).select_related(
+        "actor", "organisation", "content_type", "subject_organisation"
+    )
+    action = request.GET.get("action", "")
+    who = request.GET.get("who", "").strip()[:254]
+    since = parse_date(request.GET.get("since", "") or "") if request.GET.get("since") else None
+    if action in Action.values:
+        entries = entries.filter(action=action)
+    if who:
+        entries = entries.filter(actor_label__icontains=who)
+    if since:
+        entries = entries.filter(at__date__gte=since)
+    page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "audit/audit_log.html",
+        {"page": page, "actions": Action.choices, "action": action, "who": who, "since": since},
+    )

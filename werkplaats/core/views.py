@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from werkplaats.organisations.access import get_access
+from werkplaats.organisations.models import Membership, Organisation, Role
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: one section per role the user holds in the active organisation."""
+    organisation: Organisation | None = getattr(request, "organisation", None)
+    membership: Membership | None = getattr(request, "membership", None)
+    roles = set(membership.roles) if membership else set()
+    access = get_access(request.user)
+    context: dict[str, object] = {
+        "organisation": organisation,
+        "roles": roles,
+        "Role": Role,
+        "is_platform_admin": access.is_platform_admin,
+    }
+    if organisation is not None and Role.COORDINATOR in roles and organisation.region_id:
+        context["region"] = organisation.region
+        context["region_organisation_count"] = Organisation.objects.active().filter(
+            region_id=organisation.region_id
+        ).count()
+    if organisation is not None and Role.ADMIN in roles:
+        context["member_count"] = Membership.objects.active().filter(organisation=organisation).count()
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; for a logged-in user it is remembered on the account,
+    so e-mails to them use it too."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response: HttpResponse = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        if request.user.is_authenticated and request.user.language != language:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+def root(request: HttpRequest) -> HttpResponse:
+    return redirect("core:home")

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from werkplaats.accounts.models import User
+from werkplaats.organisations.models import Membership, Municipality, Organisation, Region
+from werkplaats.organisations.services import add_membership, import_regions
+
+from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
+
+
+@dataclass
+class DemoSummary:
+    organisations_created: int = 0
+    users_created: int = 0
+    memberships_changed: int = 0
+
+
+@transaction.atomic
+def load_demo() -> DemoSummary:
+    """Create the demo region. Idempotent: what exists is left as it is."""
+    summary = DemoSummary()
+    if Region.objects.count() < 35:
+        import_regions()
+    municipalities = {m.name: m for m in Municipality.objects.all()}
+    regions = {r.code: r for r in Region.objects.all()}
+    organisations: dict[str, Organisation] = {}
+    for slug, (name, kind, municipality, region, kvk, city) in ORGANISATIONS.items():
+        organisation, created = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "municipality": municipalities[municipality],
+                "region": regions[region],
+                "kvk_number": kvk,
+                "city": city,
+            },
+        )
+        organisations[slug] = organisation
+        summary.organisations_created += created
+    for email, (name, slug, roles, platform_admin) in USERS.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, DEMO_PASSWORD, name=name, is_staff=platform_admin, is_superuser=platform_admin
+            )
+            summary.users_created += 1
+        organisation = organisations[slug]
+        active = Membership.objects.active().filter(user=user, organisation=organisation).first()
+        held = set(active.role_set.values_list("role", flat=True)) if active else set()
+        if not set(roles) <= held:
+            add_membership(user, organisation, roles=roles)
+            summary.memberships_changed += 1
+    return summary
