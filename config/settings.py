@@ -21,7 +21,7 @@ DEBUG = env.bool("DEBUG", default=True)
 # Under pytest: fast password hashing and tasks run at once (see conftest.py).
 TESTING = env.bool("WERKPLAATS_TESTING", default="pytest" in sys.modules)
 
-_DEV_SECRET_KEY = "django-insecure-werkplaats-development-key-do-not-use-in-production"
+_DEV_SECRET_KEY = "django-insecure-werkplaats-development-key-do-not-use-in-production"  # noqa: S105 (development only; refused when DEBUG is false)
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
@@ -198,7 +198,9 @@ TASKS = {
     "default": {
         "BACKEND": env.str(
             "TASKS_BACKEND",
-            default="django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+            default="django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         ),
         "QUEUES": ["default"],
     }

@@ -40,6 +40,8 @@ def record(
     return entry
 
 
-def record_view(request: HttpRequest, obj: models.Model, *, subject_organisation_id: int | None = None) -> AuditLogEntry:
+def record_view(
+    request: HttpRequest, obj: models.Model, *, subject_organisation_id: int | None = None
+) -> AuditLogEntry:
     """Record that the requesting user opened a person's record (call from the detail view)."""
     return record(Action.VIEW, obj, subject_organisation_id=subject_organisation_id)

@@ -29,11 +29,7 @@ class AuditedModel:
     organisation: Callable[[Any], int | None] | None = None
 
     def fields(self) -> list[models.Field[Any, Any]]:
-        return [
-            f
-            for f in self.model._meta.concrete_fields
-            if f.name not in self.exclude and not f.primary_key
-        ]
+        return [f for f in self.model._meta.concrete_fields if f.name not in self.exclude and not f.primary_key]
 
     def organisation_id(self, obj: Any) -> int | None:
         try:

@@ -42,9 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if organisation is not None and Role.COORDINATOR in roles and organisation.region_id:
         context["region"] = organisation.region
-        context["region_organisation_count"] = Organisation.objects.active().filter(
-            region_id=organisation.region_id
-        ).count()
+        context["region_organisation_count"] = (
+            Organisation.objects.active().filter(region_id=organisation.region_id).count()
+        )
     if organisation is not None and Role.ADMIN in roles:
         context["member_count"] = Membership.objects.active().filter(organisation=organisation).count()
     return render(request, "core/home.html", context)

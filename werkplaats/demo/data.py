@@ -1,7 +1,7 @@
 """The demo region. Organisation names come from seed 003 (praktijkleren in
 arbeidsmarktregio Groningen); every person, KvK number and address here is fictional."""
 
-DEMO_PASSWORD = "werkplaats"
+DEMO_PASSWORD = "werkplaats"  # noqa: S105 (published in the README for the demo accounts)
 
 # slug: (name, kind, municipality, region code, kvk, city)
 ORGANISATIONS: dict[str, tuple[str, str, str, str, str, str]] = {
@@ -18,7 +18,13 @@ ORGANISATIONS: dict[str, tuple[str, str, str, str, str, str]] = {
     "vrp-klimatechniek": ("VRP Klimatechniek", "employer", "Groningen", "AM01", "90000003", "Groningen"),
     "mantel-fietstechniek": ("Mantel fietstechniek", "employer", "Groningen", "AM01", "90000004", "Groningen"),
     "doeleman-buiteninrichtingen": (
-        "Doeleman buiteninrichtingen", "employer", "Groningen", "AM01", "90000005", "Groningen"),
+        "Doeleman buiteninrichtingen",
+        "employer",
+        "Groningen",
+        "AM01",
+        "90000005",
+        "Groningen",
+    ),
     "vajo-tuinaanleg": ("VAJO Tuinaanleg", "employer", "Groningen", "AM01", "90000006", "Groningen"),
     "taveerne-de-bijland": ("Taveerne de Bijland", "employer", "Groningen", "AM01", "90000007", "Groningen"),
     "eska": ("ESKA", "employer", "Hoogezand-Sappemeer", "AM01", "90000008", "Sappemeer"),

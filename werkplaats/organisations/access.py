@@ -41,9 +41,7 @@ class Access:
 
     def organisation_ids(self, *roles: str) -> set[int]:
         """Organisations the user belongs to (with one of ``roles``, when given)."""
-        return {
-            m.organisation_id for m in self.memberships if not roles or m.has_role(*roles)
-        }
+        return {m.organisation_id for m in self.memberships if not roles or m.has_role(*roles)}
 
     def region_ids(self, *roles: str) -> set[int]:
         """Regions of the organisations where the user holds one of ``roles``."""

@@ -88,10 +88,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
             return self.none()
         if access.is_platform_admin:
             return self.all()
-        return self.filter(
-            Q(pk__in=access.organisation_ids())
-            | Q(region_id__in=access.region_ids(Role.COORDINATOR))
-        )
+        return self.filter(Q(pk__in=access.organisation_ids()) | Q(region_id__in=access.region_ids(Role.COORDINATOR)))
 
 
 class Organisation(models.Model):
@@ -147,9 +144,7 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["kvk_number"], condition=~Q(kvk_number=""), name="organisation_unique_kvk"
-            ),
+            models.UniqueConstraint(fields=["kvk_number"], condition=~Q(kvk_number=""), name="organisation_unique_kvk"),
             models.UniqueConstraint(fields=["brin"], condition=~Q(brin=""), name="organisation_unique_brin"),
             models.CheckConstraint(
                 condition=~Q(kind="employer") | ~Q(kvk_number=""), name="organisation_employer_has_kvk"
@@ -204,9 +199,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             return self.none()
         if access.is_platform_admin:
             return self.all()
-        return self.filter(
-            Q(user_id=access.user_id) | Q(organisation__in=Organisation.objects.visible_to(user))
-        )
+        return self.filter(Q(user_id=access.user_id) | Q(organisation__in=Organisation.objects.visible_to(user)))
 
 
 class Membership(models.Model):

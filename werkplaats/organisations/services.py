@@ -70,21 +70,29 @@ def import_regions(
     for line, row in enumerate(region_rows, start=2):
         code, name = row["cbs_code"].strip(), row["naam_2025"].strip()
         if not code.startswith("AM") or not code[2:].isdigit() or not name:
-            errors.append(_("%(file)s line %(line)d: invalid region %(row)s") % {
-                "file": regions_csv.name, "line": line, "row": f"{code!r}, {name!r}"})
+            errors.append(
+                _("%(file)s line %(line)d: invalid region %(row)s")
+                % {"file": regions_csv.name, "line": line, "row": f"{code!r}, {name!r}"}
+            )
         elif code in codes:
-            errors.append(_("%(file)s line %(line)d: region %(code)s appears twice") % {
-                "file": regions_csv.name, "line": line, "code": code})
+            errors.append(
+                _("%(file)s line %(line)d: region %(code)s appears twice")
+                % {"file": regions_csv.name, "line": line, "code": code}
+            )
         codes[code] = name
     mapping: dict[str, str] = {}
     for line, row in enumerate(municipality_rows, start=2):
         name, code = row["gemeente_2015"].strip(), row["cbs_code_2025_by_name"].strip()
         if not name or code not in codes:
-            errors.append(_("%(file)s line %(line)d: municipality %(name)s has unknown region %(code)s") % {
-                "file": municipalities_csv.name, "line": line, "name": repr(name), "code": repr(code)})
+            errors.append(
+                _("%(file)s line %(line)d: municipality %(name)s has unknown region %(code)s")
+                % {"file": municipalities_csv.name, "line": line, "name": repr(name), "code": repr(code)}
+            )
         elif name in mapping and mapping[name] != code:
-            errors.append(_("%(file)s line %(line)d: municipality %(name)s appears twice") % {
-                "file": municipalities_csv.name, "line": line, "name": name})
+            errors.append(
+                _("%(file)s line %(line)d: municipality %(name)s appears twice")
+                % {"file": municipalities_csv.name, "line": line, "name": name}
+            )
         mapping[name] = code
     if errors:
         raise ValidationError(errors)
@@ -139,9 +147,7 @@ def add_membership(user: Any, organisation: Organisation, *, roles: Iterable[str
     """Give ``user`` an active membership of ``organisation`` with ``roles`` (merging roles
     into an existing active membership)."""
     chosen = _clean_roles(roles)
-    membership = (
-        Membership.objects.select_for_update().filter(user=user, organisation=organisation).active().first()
-    )
+    membership = Membership.objects.select_for_update().filter(user=user, organisation=organisation).active().first()
     if membership is None:
         membership = Membership.objects.create(user=user, organisation=organisation)
     held = set(membership.role_set.values_list("role", flat=True))
@@ -226,8 +232,10 @@ def invite_member(
     chosen = _clean_roles(roles)
     if Membership.objects.active().filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(
-            {"email": _("%(email)s is already a member of %(organisation)s.") % {
-                "email": email, "organisation": organisation}}
+            {
+                "email": _("%(email)s is already a member of %(organisation)s.")
+                % {"email": email, "organisation": organisation}
+            }
         )
     # A new invitation replaces any still-open one for the same address.
     for previous in Invitation.objects.pending().filter(organisation=organisation, email__iexact=email):
@@ -254,9 +262,7 @@ def find_invitation(token: str) -> Invitation | None:
     """The pending invitation for ``token``, or None when it is unknown, used, revoked or expired."""
     if not token or len(token) > 100:
         return None
-    invitation = (
-        Invitation.objects.select_related("organisation").filter(token_hash=_hash_token(token)).first()
-    )
+    invitation = Invitation.objects.select_related("organisation").filter(token_hash=_hash_token(token)).first()
     if invitation is None or not invitation.is_pending:
         return None
     return invitation

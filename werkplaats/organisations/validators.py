@@ -11,9 +11,7 @@ POSTCODE_RE = re.compile(r"^[1-9]\d{3} ?[A-Z]{2}$")
 
 def validate_kvk_number(value: str) -> None:
     if not KVK_RE.match(value):
-        raise ValidationError(
-            _("A KvK number has exactly 8 digits, for example 12345678."), code="invalid_kvk"
-        )
+        raise ValidationError(_("A KvK number has exactly 8 digits, for example 12345678."), code="invalid_kvk")
 
 
 def validate_brin(value: str) -> None:
@@ -26,6 +24,4 @@ def validate_brin(value: str) -> None:
 
 def validate_postcode(value: str) -> None:
     if not POSTCODE_RE.match(value.upper()):
-        raise ValidationError(
-            _("Enter a Dutch postcode, for example 9712 AB."), code="invalid_postcode"
-        )
+        raise ValidationError(_("Enter a Dutch postcode, for example 9712 AB."), code="invalid_postcode")

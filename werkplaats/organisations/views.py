@@ -212,9 +212,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         elif request.method == "POST":
             services.accept_invitation(invitation, user=request.user)
             request.session[SESSION_KEY] = invitation.organisation_id
-            messages.success(
-                request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation}
-            )
+            messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation})
             return redirect("core:home")
         return render(request, "organisations/accept_invitation.html", context)
 
@@ -229,9 +227,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = invitation.organisation_id
-            messages.success(
-                request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation}
-            )
+            messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation})
             return redirect("core:home")
     context["form"] = form
     return render(request, "organisations/accept_invitation.html", context)

@@ -7,37 +7,96 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('organisations', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditLogEntry',
+            name="AuditLogEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('actor_label', models.CharField(max_length=254, verbose_name='who (as recorded)')),
-                ('action', models.CharField(choices=[('create', 'created'), ('update', 'changed'), ('delete', 'deleted'), ('view', 'viewed'), ('export', 'exported'), ('login', 'logged in'), ('login_failed', 'login failed'), ('logout', 'logged out')], max_length=20, verbose_name='action')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='record id')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='record')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('content_type', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contenttypes.contenttype', verbose_name='kind of record')),
-                ('organisation', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation', verbose_name='acting for organisation')),
-                ('subject_organisation', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.organisation', verbose_name='organisation of the record')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="when")),
+                ("actor_label", models.CharField(max_length=254, verbose_name="who (as recorded)")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "created"),
+                            ("update", "changed"),
+                            ("delete", "deleted"),
+                            ("view", "viewed"),
+                            ("export", "exported"),
+                            ("login", "logged in"),
+                            ("login_failed", "login failed"),
+                            ("logout", "logged out"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="record id")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="record")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                        verbose_name="kind of record",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="acting for organisation",
+                    ),
+                ),
+                (
+                    "subject_organisation",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="organisations.organisation",
+                        verbose_name="organisation of the record",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log entries',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', '-at'], name='audit_object_idx'), models.Index(fields=['organisation', '-at'], name='audit_org_idx'), models.Index(fields=['subject_organisation', '-at'], name='audit_subject_org_idx')],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log entries",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_idx"),
+                    models.Index(fields=["organisation", "-at"], name="audit_org_idx"),
+                    models.Index(fields=["subject_organisation", "-at"], name="audit_subject_org_idx"),
+                ],
             },
         ),
     ]

@@ -2,13 +2,13 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import werkplaats.organisations.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import werkplaats.organisations.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,129 +17,295 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'municipality',
-                'verbose_name_plural': 'municipalities',
-                'ordering': ['name'],
+                "verbose_name": "municipality",
+                "verbose_name_plural": "municipalities",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=4, unique=True, verbose_name='CBS code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=4, unique=True, verbose_name="CBS code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'labour-market region',
-                'verbose_name_plural': 'labour-market regions',
-                'ordering': ['code'],
+                "verbose_name": "labour-market region",
+                "verbose_name_plural": "labour-market regions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='short name in addresses')),
-                ('kind', models.CharField(choices=[('mbo_school', 'mbo school'), ('hbo_school', 'university of applied sciences (hbo)'), ('wo_school', 'university (wo)'), ('vo_school', 'secondary school (vo)'), ('municipality', 'municipality'), ('uwv', 'UWV'), ('sw_company', 'sheltered-work company (SW-bedrijf)'), ('employer', 'employer'), ('sbb', 'SBB'), ('other', 'other')], max_length=20, verbose_name='kind')),
-                ('kvk_number', models.CharField(blank=True, help_text='Chamber of Commerce number: 8 digits. Required for employers.', max_length=8, validators=[werkplaats.organisations.validators.validate_kvk_number], verbose_name='KvK number')),
-                ('brin', models.CharField(blank=True, help_text='Institution code of a school, for example 25LP.', max_length=4, validators=[werkplaats.organisations.validators.validate_brin], verbose_name='BRIN code')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('postcode', models.CharField(blank=True, max_length=7, validators=[werkplaats.organisations.validators.validate_postcode], verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=100, verbose_name='place')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone number')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('municipality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='organisations.municipality', verbose_name='municipality')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='organisations.region', verbose_name='labour-market region')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="short name in addresses")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mbo_school", "mbo school"),
+                            ("hbo_school", "university of applied sciences (hbo)"),
+                            ("wo_school", "university (wo)"),
+                            ("vo_school", "secondary school (vo)"),
+                            ("municipality", "municipality"),
+                            ("uwv", "UWV"),
+                            ("sw_company", "sheltered-work company (SW-bedrijf)"),
+                            ("employer", "employer"),
+                            ("sbb", "SBB"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "kvk_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="Chamber of Commerce number: 8 digits. Required for employers.",
+                        max_length=8,
+                        validators=[werkplaats.organisations.validators.validate_kvk_number],
+                        verbose_name="KvK number",
+                    ),
+                ),
+                (
+                    "brin",
+                    models.CharField(
+                        blank=True,
+                        help_text="Institution code of a school, for example 25LP.",
+                        max_length=4,
+                        validators=[werkplaats.organisations.validators.validate_brin],
+                        verbose_name="BRIN code",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                (
+                    "postcode",
+                    models.CharField(
+                        blank=True,
+                        max_length=7,
+                        validators=[werkplaats.organisations.validators.validate_postcode],
+                        verbose_name="postcode",
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100, verbose_name="place")),
+                (
+                    "latitude",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="latitude"),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="longitude"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail address")),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone number")),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="organisations.municipality",
+                        verbose_name="municipality",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="organisations.region",
+                        verbose_name="labour-market region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='organisations.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="started")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['organisation__name', 'user__name'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["organisation__name", "user__name"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('name', models.CharField(blank=True, max_length=150, verbose_name='name')),
-                ('roles', models.JSONField(default=list, verbose_name='roles')),
-                ('language', models.CharField(choices=[('nl', 'Nederlands'), ('en', 'English')], default='nl', max_length=8, verbose_name='language')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='organisations.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                ("name", models.CharField(blank=True, max_length=150, verbose_name="name")),
+                ("roles", models.JSONField(default=list, verbose_name="roles")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("nl", "Nederlands"), ("en", "English")],
+                        default="nl",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent")),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                ("accepted_at", models.DateTimeField(blank=True, null=True, verbose_name="accepted")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="organisations.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='region',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='municipalities', to='organisations.region', verbose_name='region'),
+            model_name="municipality",
+            name="region",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="municipalities",
+                to="organisations.region",
+                verbose_name="region",
+            ),
         ),
         migrations.CreateModel(
-            name='MembershipRole',
+            name="MembershipRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'coordinator'), ('consultant', 'consultant'), ('school_staff', 'school staff'), ('workplace_trainer', 'workplace trainer'), ('learner', 'learner'), ('member', 'partnership member'), ('admin', 'organisation administrator')], max_length=20, verbose_name='role')),
-                ('membership', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_set', to='organisations.membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "coordinator"),
+                            ("consultant", "consultant"),
+                            ("school_staff", "school staff"),
+                            ("workplace_trainer", "workplace trainer"),
+                            ("learner", "learner"),
+                            ("member", "partnership member"),
+                            ("admin", "organisation administrator"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "membership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_set",
+                        to="organisations.membership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role',
-                'verbose_name_plural': 'roles',
-                'constraints': [models.UniqueConstraint(fields=('membership', 'role'), name='membership_role_unique')],
+                "verbose_name": "role",
+                "verbose_name_plural": "roles",
+                "constraints": [models.UniqueConstraint(fields=("membership", "role"), name="membership_role_unique")],
             },
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('user', 'organisation'), name='membership_one_active_per_organisation'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("user", "organisation"),
+                name="membership_one_active_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('kvk_number', ''), _negated=True), fields=('kvk_number',), name='organisation_unique_kvk'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kvk_number", ""), _negated=True),
+                fields=("kvk_number",),
+                name="organisation_unique_kvk",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('brin', ''), _negated=True), fields=('brin',), name='organisation_unique_brin'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("brin", ""), _negated=True), fields=("brin",), name="organisation_unique_brin"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'employer'), _negated=True), models.Q(('kvk_number', ''), _negated=True), _connector='OR'), name='organisation_employer_has_kvk'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "employer"), _negated=True),
+                    models.Q(("kvk_number", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="organisation_employer_has_kvk",
+            ),
         ),
     ]
