@@ -28,7 +28,7 @@ class AuditLogQuerySet(models.QuerySet["AuditLogEntry"]):
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit log entries cannot be changed.")
 
-    def delete(self) -> NoReturn:  # type: ignore[override]
+    def delete(self) -> NoReturn:
         raise AppendOnlyError("Audit log entries cannot be deleted.")
 
     def visible_to(self, user: Any) -> AuditLogQuerySet:

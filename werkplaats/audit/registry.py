@@ -106,7 +106,7 @@ def _post_save(sender: type[models.Model], instance: Any, created: bool, raw: bo
             return
         action = Action.UPDATE
     for name in config.sensitive:
-        attname = config.model._meta.get_field(name).attname
+        attname = getattr(config.model._meta.get_field(name), "attname", name)
         if attname in changes:
             changes[attname] = [SENSITIVE_MARK, SENSITIVE_MARK]
     record(action, instance, changes=changes, subject_organisation_id=config.organisation_id(instance))

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_brin, validate_kvk_number, validate_postcode
 
 if TYPE_CHECKING:
-    from werkplaats.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class Region(models.Model):
@@ -75,7 +77,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def in_region(self, region: Region | int) -> OrganisationQuerySet:
         return self.filter(region=region)
 
-    def visible_to(self, user: User) -> OrganisationQuerySet:
+    def visible_to(self, user: AnyUser) -> OrganisationQuerySet:
         """Organisations whose pages (and member lists) the user may open.
 
         Members see their own organisations; coordinators see every organisation in the
@@ -190,7 +192,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def with_role(self, role: str) -> MembershipQuerySet:
         return self.filter(role_set__role=role)
 
-    def visible_to(self, user: User) -> MembershipQuerySet:
+    def visible_to(self, user: AnyUser) -> MembershipQuerySet:
         """Memberships the user may see: their own, and those of organisations they may open."""
         from .access import get_access
 
