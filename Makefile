@@ -52,8 +52,7 @@ check-migrations: install
 
 # Extract translatable strings into locale/nl (needs GNU gettext), then translate the new ones.
 messages: install
-	$(PY) manage.py makemessages -l nl --no-obsolete --ignore=node_modules --ignore=.venv --ignore=static/vendor --ignore=tests
-	$(PY) manage.py makemessages -d djangojs -l nl --no-obsolete --ignore=node_modules --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=staticfiles
+	$(PY) manage.py makemessages -l nl --no-obsolete --no-location --no-wrap --ignore=node_modules --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=staticfiles
 
 compilemessages: install
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
