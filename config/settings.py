@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "werkplaats.accounts",
     "werkplaats.organisations",
     "werkplaats.audit",
+    "werkplaats.qualifications",
     "werkplaats.core",
     "werkplaats.demo",
     "django.contrib.admin",

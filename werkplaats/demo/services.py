@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 
 from werkplaats.accounts.models import User
 from werkplaats.organisations.models import Membership, Municipality, Organisation, Region
 from werkplaats.organisations.services import add_membership, import_regions
+from werkplaats.qualifications.models import Qualification
+from werkplaats.qualifications.services import import_catalogue
 
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
+
+CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "qualifications" / "data"
 
 
 @dataclass
@@ -16,6 +21,15 @@ class DemoSummary:
     organisations_created: int = 0
     users_created: int = 0
     memberships_changed: int = 0
+    qualifications_added: int = 0
+
+
+def catalogue_files() -> list[tuple[str, bytes]]:
+    paths = [
+        CATALOGUE_DIR / "kwalificaties_mbo_2015-2016.csv",
+        *sorted((CATALOGUE_DIR / "sbb-kd-xml-2016").glob("*.xml")),
+    ]
+    return [(p.name, p.read_bytes()) for p in paths]
 
 
 @transaction.atomic
@@ -24,6 +38,8 @@ def load_demo() -> DemoSummary:
     summary = DemoSummary()
     if Region.objects.count() < 35:
         import_regions()
+    if not Qualification.objects.exists():
+        summary.qualifications_added = import_catalogue(catalogue_files()).added
     municipalities = {m.name: m for m in Municipality.objects.all()}
     regions = {r.code: r for r in Region.objects.all()}
     organisations: dict[str, Organisation] = {}
