@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "werkplaats.organisations",
     "werkplaats.audit",
     "werkplaats.qualifications",
+    "werkplaats.recognitions",
+    "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",
     "django.contrib.admin",
@@ -254,3 +256,7 @@ LOGGING = {
 WERKPLAATS_INVITATION_DAYS = env.int("WERKPLAATS_INVITATION_DAYS", default=14)
 # Absolute address of this deployment, for links in e-mails.
 WERKPLAATS_BASE_URL = env.str("WERKPLAATS_BASE_URL", default="http://127.0.0.1:8000")
+# Where recognitions (erkenningen) are looked up; a live SBB client can replace the local register.
+WERKPLAATS_RECOGNITION_REGISTRY = env.str(
+    "WERKPLAATS_RECOGNITION_REGISTRY", default="werkplaats.recognitions.registry.LocalRegister"
+)

@@ -1,0 +1,115 @@
+"""The recognition register: which employer is an erkend leerbedrijf for which qualification,
+from when to when, and who at SBB is their fixed contact."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from werkplaats.organisations.models import Organisation, OrganisationKind
+
+
+class RecognitionSource(models.TextChoices):
+    MANUAL = "manual", _("entered by hand")
+    IMPORT = "import", _("imported from a file")
+    SBB = "sbb", _("SBB register")
+
+
+class LearningCompany(models.Model):
+    """An employer in its role of learning company: SBB identifiers and the fixed SBB adviser
+    (seed 003: "organiseer vaste contactpersonen bij het SBB")."""
+
+    employer = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="learning_company",
+        limit_choices_to={"kind": OrganisationKind.EMPLOYER},
+        verbose_name=_("employer"),
+    )
+    sbb_company_id = models.CharField(_("SBB learning-company ID"), max_length=20, blank=True)
+    sbb_adviser_name = models.CharField(_("SBB adviser"), max_length=150, blank=True)
+    sbb_adviser_email = models.EmailField(_("SBB adviser's e-mail address"), blank=True)
+    sbb_adviser_phone = models.CharField(_("SBB adviser's phone number"), max_length=30, blank=True)
+    offer = models.TextField(
+        _("what the company offers"),
+        blank=True,
+        help_text=_("For example support for specific target groups, hours, or how many trainers are available."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("learning company")
+        verbose_name_plural = _("learning companies")
+
+    def __str__(self) -> str:
+        return str(self.employer)
+
+
+class RecognitionQuerySet(models.QuerySet["Recognition"]):
+    def valid_on(self, day: datetime.date) -> RecognitionQuerySet:
+        """Recognitions in force on ``day``: started, and not ended before it."""
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def for_crebo(self, crebo: str) -> RecognitionQuerySet:
+        return self.filter(crebo=crebo)
+
+    def in_region(self, region: Any) -> RecognitionQuerySet:
+        return self.filter(employer__region=region)
+
+    def visible_to(self, user: Any) -> RecognitionQuerySet:
+        """The register is shared reference information for everyone working in Werkplaats:
+        it says which companies may train for which qualification, nothing about people."""
+        return self.all() if user is not None and user.is_authenticated else self.none()
+
+
+class Recognition(models.Model):
+    employer = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="recognitions",
+        limit_choices_to={"kind": OrganisationKind.EMPLOYER},
+        verbose_name=_("employer"),
+    )
+    crebo = models.CharField(
+        _("crebo"), max_length=5, help_text=_("The qualification the company is recognised for (5 digits).")
+    )
+    start_date = models.DateField(_("recognised from"))
+    end_date = models.DateField(_("recognised until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=RecognitionSource.choices)
+    last_verified_on = models.DateField(_("last verified on"), null=True, blank=True)
+    places_offered = models.PositiveSmallIntegerField(
+        _("places offered"), default=1, help_text=_("How many learners the company can train at the same time.")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RecognitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recognition")
+        verbose_name_plural = _("recognitions")
+        ordering = ["employer__name", "crebo", "-start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "crebo", "start_date"], name="recognition_unique_period_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="recognition_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["crebo", "start_date", "end_date"], name="recognition_crebo_dates_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employer}: {self.crebo}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
