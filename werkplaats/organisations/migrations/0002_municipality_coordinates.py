@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='municipality',
-            name='latitude',
-            field=models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='latitude'),
+            model_name="municipality",
+            name="latitude",
+            field=models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="latitude"),
         ),
         migrations.AddField(
-            model_name='municipality',
-            name='longitude',
-            field=models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name='longitude'),
+            model_name="municipality",
+            name="longitude",
+            field=models.DecimalField(blank=True, decimal_places=5, max_digits=8, null=True, verbose_name="longitude"),
         ),
     ]

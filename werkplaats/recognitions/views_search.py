@@ -1,0 +1,289 @@
+"""The "Find a learning company" page and its CSV export. The search itself lives in ``search.py``."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from werkplaats.organisations.models import SCHOOL_KINDS, Municipality, Organisation, OrganisationKind, Region
+
+from .models import Recognition
+from .search import (
+    LearningCompany,
+    Point,
+    SearchResult,
+    Selection,
+    parse_code,
+    search_learning_companies,
+    select_qualifications,
+)
+
+PAGE_SIZE = 25
+MAX_RADIUS_KM = 300
+NEAR_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.EMPLOYER, *sorted(SCHOOL_KINDS))
+
+
+class LearningCompanySearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Crebo or work process"),
+        max_length=20,
+        help_text=gettext_lazy(
+            "For example 25173 (a crebo) or B1-K1-W2 (a work process: every qualification that contains it)."
+        ),
+        error_messages={"required": gettext_lazy("Enter a crebo or a work-process code.")},
+    )
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("Labour-market region"),
+        queryset=Region.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("All regions"),
+    )
+    near = forms.ChoiceField(
+        label=gettext_lazy("Near"),
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("Choose a place or organisation from the list.")},
+    )
+    radius = forms.IntegerField(
+        label=gettext_lazy("Within (km)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_RADIUS_KM,
+        error_messages={
+            "invalid": gettext_lazy("Enter a whole number of kilometres."),
+            "min_value": gettext_lazy("Enter a distance of at least 1 km."),
+            "max_value": gettext_lazy("Enter a distance of at most %(limit_value)s km."),
+        },
+    )
+    on = forms.DateField(
+        label=gettext_lazy("Recognised on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Empty means today."),
+        error_messages={"invalid": gettext_lazy("Enter a date, for example 2026-09-01.")},
+    )
+    free_only = forms.BooleanField(label=gettext_lazy("Only companies with a free place"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.points: dict[str, Point] = {}
+        places: list[tuple[str, str]] = []
+        for municipality in Municipality.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by(
+            "name"
+        ):
+            key = f"m{municipality.pk}"
+            self.points[key] = Point.of(municipality)  # type: ignore[assignment]
+            places.append((key, municipality.name))
+        by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in NEAR_KINDS}
+        organisations = Organisation.objects.active().filter(
+            kind__in=NEAR_KINDS, latitude__isnull=False, longitude__isnull=False
+        )
+        for organisation in organisations.order_by("name", "pk"):
+            key = f"o{organisation.pk}"
+            self.points[key] = Point.of(organisation)  # type: ignore[assignment]
+            by_kind[organisation.kind].append((key, organisation.name))
+        choices: list[tuple[str, Any]] = [("", _("Anywhere (no distance)"))]
+        if places:
+            choices.append((_("Places"), places))
+        groups = {
+            OrganisationKind.MUNICIPALITY: _("Municipalities"),
+            OrganisationKind.EMPLOYER: _("Employers"),
+        }
+        schools = [choice for kind in sorted(SCHOOL_KINDS) for choice in by_kind[kind]]
+        for kind, label in groups.items():
+            if by_kind[kind]:
+                choices.append((label, by_kind[kind]))
+        if schools:
+            choices.append((_("Schools"), sorted(schools, key=lambda choice: choice[1])))
+        self.fields["near"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_q(self) -> Selection:
+        parsed = parse_code(self.cleaned_data["q"])
+        if parsed is None:
+            raise forms.ValidationError(
+                _("Enter a crebo of 5 digits (for example 25173) or a work-process code (for example B1-K1-W2).")
+            )
+        selection = select_qualifications(*parsed)
+        if not selection.qualifications:
+            if selection.kind == "crebo":
+                message = _("Crebo %(code)s is not in the catalogue.")
+            else:
+                message = _("Work process %(code)s is not in the catalogue (in a current qualification file).")
+            raise forms.ValidationError(message, params={"code": selection.code})
+        return selection
+
+    def clean_near(self) -> Point | None:
+        key = self.cleaned_data["near"]
+        return self.points[key] if key else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("radius") is not None and not data.get("near") and "near" not in self.errors:
+            self.add_error("radius", _("Choose a place under “Near” to measure the distance from."))
+        return data
+
+    def search(self) -> SearchResult:
+        data = self.cleaned_data
+        selection: Selection = data["q"]
+        return search_learning_companies(
+            selection.crebos,
+            qualifications=selection.qualifications,
+            day=data["on"] or timezone.localdate(),
+            region=data["region"],
+            near=data["near"],
+            radius_km=data["radius"],
+            free_only=data["free_only"],
+        )
+
+
+REGISTER_URL_NAMES = ("recognitions:register", "recognitions:employer")
+
+
+def _register_url(employer_slug: str) -> str | None:
+    """The employer's page in the recognition register, when the register's pages are installed."""
+    for name in REGISTER_URL_NAMES:
+        try:
+            return reverse(name, kwargs={"slug": employer_slug})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _rows(request: HttpRequest, companies: list[LearningCompany]) -> list[dict[str, Any]]:
+    """Each row with the links the user may follow: the organisation page only when it is visible to them."""
+    visible = set(
+        Organisation.objects.visible_to(request.user)
+        .filter(pk__in={c.employer_id for c in companies})
+        .values_list("pk", flat=True)
+    )
+    rows = []
+    for company in companies:
+        organisation_url = (
+            reverse("organisations:detail", kwargs={"slug": company.employer_slug})
+            if company.employer_id in visible
+            else None
+        )
+        rows.append(
+            {
+                "company": company,
+                "organisation_url": organisation_url,
+                "register_url": _register_url(company.employer_slug),
+            }
+        )
+    return rows
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Every logged-in role may search: the register is reference information, not personal data."""
+    form = LearningCompanySearchForm(request.GET if "q" in request.GET else None)
+    context: dict[str, Any] = {"form": form, "page_size": PAGE_SIZE}
+    if form.is_bound and form.is_valid():
+        result = form.search()
+        page = Paginator(result, PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        rows = _rows(request, list(page.object_list))
+        context.update(
+            searched=True,
+            result=result,
+            selection=form.cleaned_data["q"],
+            region=form.cleaned_data["region"],
+            page=page,
+            rows=rows,
+            has_register=any(row["register_url"] for row in rows),
+            querystring=query.urlencode() + "&" if query else "",
+            export_query=query.urlencode(),
+            day=result.day,
+        )
+    return render(request, "recognitions/search.html", context)
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+
+def _verbose_name(name: str) -> str:
+    field = Recognition._meta.get_field(name)
+    return capfirst(str(getattr(field, "verbose_name", name)))
+
+
+def _csv_headers(with_distance: bool) -> list[str]:
+    """The columns, in the language of the request (Dutch unless the user chose English)."""
+    headers = [
+        _verbose_name("employer"),
+        _("Place"),
+        _("Labour-market region"),
+        _verbose_name("crebo"),
+        capfirst(_("qualification")),
+        _verbose_name("places_offered"),
+        _("Places taken"),
+        _("Free places"),
+    ]
+    if with_distance:
+        headers.append(_("Distance (km)"))
+    return headers
+
+
+UNSAFE_CSV_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or carriage
+    return, which some programs skip before one) gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(UNSAFE_CSV_START) else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(result: SearchResult, headers: list[str]) -> Iterator[str]:
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"  # so that Excel reads the file as UTF-8
+    yield writer.writerow(headers)
+    with_distance = result.point is not None
+    for company in result:
+        cells: list[object] = [
+            company.employer_name,
+            company.place,
+            company.region,
+            company.crebo,
+            company.qualification,
+            company.places_offered,
+            company.places_taken,
+            company.free_places,
+        ]
+        if with_distance:
+            cells.append("" if company.distance_km is None else floatformat(company.distance_km, 1))
+        yield writer.writerow([csv_safe(cell) for cell in cells])
+
+
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    """The rows of the search, all pages, as a semicolon-separated file (what Excel expects in Dutch)."""
+    form = LearningCompanySearchForm(request.GET)
+    if not form.is_valid():
+        # Back to the page, which shows the same form with its messages next to the fields.
+        return redirect(f"{reverse('learning_companies:search')}?{request.GET.urlencode()}")
+    result = form.search()
+    selection: Selection = form.cleaned_data["q"]
+    name = f"{slugify(_('learning companies'))}-{slugify(selection.code)}-{result.day.isoformat()}.csv"
+    response = StreamingHttpResponse(
+        _csv_lines(result, _csv_headers(result.point is not None)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
