@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +15,14 @@ from .models import Action, AuditLogEntry
 PAGE_SIZE = 50
 
 
+def _parse_since(value: str) -> date | None:
+    """The 'from date' filter; an impossible date (2024-02-30) is ignored, not a server error."""
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     access = get_access(request.user)
@@ -23,7 +33,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
     action = request.GET.get("action", "")
     who = request.GET.get("who", "").strip()[:254]
-    since = parse_date(request.GET.get("since", "") or "") if request.GET.get("since") else None
+    since = _parse_since(request.GET.get("since", ""))
     if action in Action.values:
         entries = entries.filter(action=action)
     if who:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -14,6 +14,9 @@ from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Organisation, Role
 
 
+# Outside ATOMIC_REQUESTS: opening the request's transaction needs the database, and an
+# unreachable database must give this view's 503, not a 500 before the view runs.
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

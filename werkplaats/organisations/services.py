@@ -38,7 +38,8 @@ class ImportSummary:
 
 def _read_csv(path: Path, required: set[str]) -> list[dict[str, str]]:
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        # utf-8-sig: spreadsheet programs start UTF-8 files with a byte-order mark.
+        with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             missing = required - set(reader.fieldnames or [])
             if missing:
@@ -68,7 +69,8 @@ def import_regions(
     errors: list[str] = []
     codes: dict[str, str] = {}
     for line, row in enumerate(region_rows, start=2):
-        code, name = row["cbs_code"].strip(), row["naam_2025"].strip()
+        # A short row has None for its missing fields: report it as invalid, never crash.
+        code, name = (row["cbs_code"] or "").strip(), (row["naam_2025"] or "").strip()
         if not code.startswith("AM") or not code[2:].isdigit() or not name:
             errors.append(
                 _("%(file)s line %(line)d: invalid region %(row)s")
@@ -82,7 +84,7 @@ def import_regions(
         codes[code] = name
     mapping: dict[str, str] = {}
     for line, row in enumerate(municipality_rows, start=2):
-        name, code = row["gemeente_2015"].strip(), row["cbs_code_2025_by_name"].strip()
+        name, code = (row["gemeente_2015"] or "").strip(), (row["cbs_code_2025_by_name"] or "").strip()
         if not name or code not in codes:
             errors.append(
                 _("%(file)s line %(line)d: municipality %(name)s has unknown region %(code)s")
