@@ -1,0 +1,551 @@
+"""Walk every URL pattern of the project and check who may open it.
+
+Every pattern is public (``PUBLIC``, with the reason), left out (``EXCLUDED``, with the
+reason), or checked. A checked pattern with parameters needs a way to fill them with real
+objects (``KWARGS``: objects of organisation A, in region Groningen; management-site pages
+get theirs from ``ADMIN_OBJECTS`` and ``ADMIN_KWARGS``). A new URL that fits none of these
+makes ``test_every_url_pattern_is_classified`` fail and say what to add, so new views are
+covered without anyone remembering to write an access test.
+
+The checks, each collecting every failure so that one run shows all leaks:
+
+(a) anonymous visitors are sent to the login page (or get 401/403/404/405), on GET and on
+    POST; management-site pages send them to the management login;
+(b) a member of another organisation, with strong roles there (admin and coordinator, in
+    region Drenthe), gets 404 on every object URL of organisation A (unless the object is
+    ``SHARED`` reference data), and the management login on every management-site page;
+(c) a member of organisation A with too low a role gets 403 on the pages for its
+    administrators (``ADMIN_ONLY``), which the administrator opens; an organisation's
+    administrator gets 403 on the pages for platform administrators (``PLATFORM_ADMIN_ONLY``).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http.response import HttpResponseBase
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from werkplaats.accounts.models import User
+from werkplaats.audit.models import Action
+from werkplaats.audit.recorder import record
+from werkplaats.organisations.models import Invitation, Membership, Organisation, Role
+from werkplaats.organisations.services import invite_member
+from werkplaats.organisations.tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    RegionFactory,
+    member_of,
+)
+
+# --- The world: organisation A in Groningen, and an outsider in Drenthe ---------------------
+
+
+@dataclass(frozen=True)
+class World:
+    organisation: Organisation
+    admin: User
+    consultant: User
+    colleague: Membership
+    invitation: Invitation
+    outsider: User
+    platform_admin: User
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    groningen = RegionFactory.create(code="AM01", name="Groningen")
+    organisation = OrganisationFactory.create(
+        name="Gemeente Haren", region=groningen, municipality=MunicipalityFactory.create(name="Haren", region=groningen)
+    )
+    admin_user = member_of(organisation, Role.ADMIN)
+    invitation, _token = invite_member(organisation, email="nieuw@example.nl", roles=[Role.MEMBER], by=admin_user)
+    drenthe = RegionFactory.create(code="AM03", name="Drenthe")
+    return World(
+        organisation=organisation,
+        admin=admin_user,
+        consultant=member_of(organisation, Role.CONSULTANT),
+        colleague=Membership.objects.get(user=member_of(organisation, Role.LEARNER)),
+        invitation=invitation,
+        outsider=member_of(OrganisationFactory.create(region=drenthe), Role.ADMIN, Role.COORDINATOR),
+        platform_admin=User.objects.create_superuser("platform@example.nl", "kalibreer-de-draaibank-7"),
+    )
+
+
+# --- The classification -------------------------------------------------------------------
+
+Kwargs = Callable[[World], dict[str, Any]]
+
+
+def _organisation(w: World) -> dict[str, Any]:
+    return {"slug": w.organisation.slug}
+
+
+def _member(w: World) -> dict[str, Any]:
+    return {"slug": w.organisation.slug, "pk": w.colleague.pk}
+
+
+# How to fill the parameters of our own URLs, with objects of organisation A.
+KWARGS: dict[str, Kwargs] = {
+    "organisations:detail": _organisation,
+    "organisations:invite": _organisation,
+    "organisations:member-edit": _member,
+    "organisations:member-end": _member,
+    "organisations:invitation-revoke": lambda w: {"slug": w.organisation.slug, "pk": w.invitation.pk},
+    # Public: an unknown credential must lead nowhere.
+    "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
+    "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
+    "account_confirm_email": lambda w: {"key": "no-such-key"},
+}
+
+# Object URLs whose object belongs to no organisation, each for a reason: a member of another
+# organisation may open them, so check (b) skips them. (a) and (c) still apply.
+SHARED: dict[str, str] = {}
+
+# Pages for an organisation's administrators: too low a role is a 403.
+ADMIN_ONLY = {
+    "organisations:invite",
+    "organisations:member-edit",
+    "organisations:member-end",
+    "organisations:invitation-revoke",
+    "audit:log",
+}
+
+# Pages for platform administrators only: an organisation's administrator gets a 403.
+PLATFORM_ADMIN_ONLY: set[str] = set()
+
+# Open to anyone, each for a reason. Still requested: none may fail with a server error.
+PUBLIC: dict[str, str] = {
+    "healthz": "load balancers and monitoring probe it without logging in; it shows no data",
+    "core:set-language": "visitors choose their language on the login page, before logging in",
+    "organisations:accept-invitation": "the token in the link is the credential; an unknown token is a 404",
+    "account_login": "the login page itself",
+    "account_logout": "logging out needs no login; anonymous visitors are sent on",
+    "account_signup": "says that signing up is closed (Werkplaats is invitation-only)",
+    "account_inactive": "allauth's explanation after a login attempt on a deactivated account",
+    "account_reset_password": "asking for a password-reset e-mail",
+    "account_reset_password_done": "'check your e-mail' after asking for a reset",
+    "account_reset_password_from_key": "the key in the e-mailed link is the credential",
+    "account_reset_password_from_key_done": "'your password was changed' after a reset",
+    "account_confirm_email": "the key in the e-mailed link is the credential",
+    "account_email_verification_sent": "allauth's 'check your e-mail' page; it shows no data",
+    "admin:login": "the management site's login page",
+    "admin:logout": "logging out of the management site needs no login",
+}
+
+# Left out of these checks, each for a reason.
+EXCLUDED: dict[str, str] = {
+    "^media/(?P<path>.*)$": (
+        "development only (mounted when DEBUG is true): serves uploaded files without any access "
+        "check, so nothing personal may be stored under MEDIA_ROOT while it is mounted"
+    ),
+}
+
+
+def _present(obj: models.Model | None) -> models.Model:
+    assert obj is not None
+    return obj
+
+
+# Management-site objects, by model: every ModelAdmin needs one (for its change, history,
+# delete and unnamed redirect URLs). Each function returns a saved object, creating it if needed.
+ADMIN_OBJECTS: dict[str, Callable[[World], models.Model]] = {
+    "auth.group": lambda w: Group.objects.get_or_create(name="Regio Groningen")[0],
+    "accounts.user": lambda w: w.colleague.user,
+    "organisations.region": lambda w: _present(w.organisation.region),
+    "organisations.municipality": lambda w: _present(w.organisation.municipality),
+    "organisations.organisation": lambda w: w.organisation,
+    "organisations.membership": lambda w: w.colleague,
+    "organisations.invitation": lambda w: w.invitation,
+    "audit.auditlogentry": lambda w: record(Action.VIEW, w.colleague.user, subject_organisation_id=w.organisation.pk),
+    "account.emailaddress": lambda w: EmailAddress.objects.get_or_create(
+        user=w.colleague.user, email=w.colleague.user.email, defaults={"primary": True}
+    )[0],
+    "mfa.authenticator": lambda w: Authenticator.objects.get_or_create(
+        user=w.colleague.user, type=Authenticator.Type.RECOVERY_CODES, defaults={"data": {"seed": "00"}}
+    )[0],
+    "django_tasks_database.dbtaskresult": lambda w: DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="werkplaats.organisations.tasks.send_invitation_email",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    ),
+}
+
+# Management-site URLs that are not about one object of a registered model.
+ADMIN_KWARGS: dict[str, Kwargs] = {
+    "admin:app_list": lambda w: {"app_label": "organisations"},
+    "admin:auth_user_password_change": lambda w: {"id": w.colleague.user.pk},
+    "admin:view_on_site": lambda w: {
+        "content_type_id": ContentType.objects.get_for_model(Organisation).pk,
+        "object_id": w.organisation.pk,
+    },
+    "admin/(?P<url>.*)$": lambda w: {"url": "no-such-page/"},  # the management site's catch-all
+}
+
+
+# --- Walking the URL patterns --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # "namespace:name", or the route itself when the pattern has no name
+    route: str  # the full route, as Django reports it in ResolverMatch.route
+    parts: tuple[RoutePattern | RegexPattern, ...]
+
+    @property
+    def parameters(self) -> set[str]:
+        names: set[str] = set()
+        for part in self.parts:
+            names |= set(part.converters) if isinstance(part, RoutePattern) else set(part.regex.groupindex)
+        return names
+
+    @property
+    def is_admin(self) -> bool:
+        return self.key.startswith("admin:") or self.route.startswith("admin/")
+
+
+def _walk(patterns: Iterable[Any], parts: tuple[Any, ...] = (), namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n)
+            yield from _walk(pattern.url_patterns, (*parts, pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            all_parts = (*parts, pattern.pattern)
+            route = "".join(str(p) if i == 0 else str(p).removeprefix("^") for i, p in enumerate(all_parts))
+            name = ":".join(n for n in (namespace, pattern.name) if n) if pattern.name else ""
+            yield Route(key=name or route, route=route, parts=all_parts)
+
+
+ROUTES = list(_walk(get_resolver().url_patterns))
+
+
+def _fill_regex(regex: str, kwargs: dict[str, Any]) -> str:
+    """Replace each named group of a (simple) URL regex with its value."""
+    regex = regex.removeprefix("^").removesuffix("$")
+    out, i = [], 0
+    while i < len(regex):
+        if not regex.startswith("(?P<", i):
+            out.append(regex[i])
+            i += 1
+            continue
+        name_end = regex.index(">", i)
+        depth, j, in_class = 1, name_end + 1, False
+        while depth:  # find the group's closing parenthesis
+            char = regex[j]
+            if char == "\\":
+                j += 1
+            elif char in "[]":
+                in_class = char == "["
+            elif not in_class and char in "()":
+                depth += 1 if char == "(" else -1
+            j += 1
+        out.append(str(kwargs[regex[i + 4 : name_end]]))
+        i = j
+    return "".join(out)
+
+
+def _fill_route(part: RoutePattern, kwargs: dict[str, Any]) -> str:
+    """Replace each <converter:name> of a route with its value."""
+
+    def value(match: re.Match[str]) -> str:
+        return str(part.converters[match[1]].to_url(kwargs[match[1]]))
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, str(part))
+
+
+def _url(route: Route, kwargs: dict[str, Any]) -> str:
+    parts = (
+        _fill_route(p, kwargs) if isinstance(p, RoutePattern) else _fill_regex(str(p), kwargs) for p in route.parts
+    )
+    return "/" + "".join(parts)
+
+
+def _admin_model(route: Route) -> type[models.Model] | None:
+    """The model of a management-site URL such as admin/organisations/membership/<object_id>/."""
+    segments = route.route.split("/")
+    if not route.is_admin or "object_id" not in route.parameters or len(segments) < 3:
+        return None
+    try:
+        return apps.get_model(segments[1], segments[2])
+    except LookupError:
+        return None
+
+
+def _kwargs_for(route: Route) -> Kwargs | None:
+    if not route.parameters:
+        return lambda w: {}
+    if route.key in KWARGS:
+        return KWARGS[route.key]
+    if route.key in ADMIN_KWARGS:
+        return ADMIN_KWARGS[route.key]
+    model = _admin_model(route)
+    if model is not None and model._meta.label_lower in ADMIN_OBJECTS:
+        pick = ADMIN_OBJECTS[model._meta.label_lower]
+        return lambda w: {"object_id": pick(w).pk}
+    return None
+
+
+def _routes(
+    *, admin_site: bool | None = None, keys: Iterable[str] | None = None, objects_only: bool = False
+) -> list[Route]:
+    """The checked routes (not public, not excluded), narrowed down."""
+    wanted = set(keys) if keys is not None else None
+    return [
+        r
+        for r in ROUTES
+        if r.key not in PUBLIC
+        and r.key not in EXCLUDED
+        and (admin_site is None or r.is_admin == admin_site)
+        and (wanted is None or r.key in wanted)
+        and (not objects_only or (r.parameters and r.key not in SHARED))
+    ]
+
+
+def _concrete(world: World, routes: Iterable[Route]) -> Iterator[tuple[Route, str]]:
+    """Each route with a URL filled in; unclassified routes are left to the classification test."""
+    for route in routes:
+        kwargs = _kwargs_for(route)
+        if kwargs is not None:
+            yield route, _url(route, kwargs(world))
+
+
+def _request(client: Client, method: str, url: str) -> HttpResponseBase | str:
+    try:
+        return client.get(url) if method == "GET" else client.post(url)
+    except Exception as exc:  # collect every failure, then report them together
+        return f"raised {exc!r}"
+
+
+def _outcome(response: HttpResponseBase | str) -> str:
+    if isinstance(response, str):
+        return response
+    return f"{response.status_code} {response.get('Location', '')}".strip()
+
+
+def _redirects_to(response: HttpResponseBase | str, login_url: str) -> bool:
+    return (
+        not isinstance(response, str)
+        and response.status_code == 302
+        and response["Location"].split("?")[0] == login_url
+    )
+
+
+def _status(response: HttpResponseBase | str) -> int | None:
+    return None if isinstance(response, str) else response.status_code
+
+
+def _client(user: User | None = None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _report(failures: list[str], title: str) -> str:
+    return f"{title} ({len(failures)}):\n  " + "\n  ".join(failures)
+
+
+# --- The classification is complete and current --------------------------------------------
+
+
+def test_every_url_pattern_is_classified() -> None:
+    unclassified = [r for r in ROUTES if r.key not in EXCLUDED and _kwargs_for(r) is None]
+    admin_models = sorted({m._meta.label_lower for r in unclassified if (m := _admin_model(r)) is not None})
+    messages = [f"the management site of {label!r}: add an object to ADMIN_OBJECTS" for label in admin_models] + [
+        f"{r.key!r} (route {r.route!r}, parameters {sorted(r.parameters)})"
+        for r in unclassified
+        if _admin_model(r) is None
+    ]
+
+    assert not messages, _report(
+        messages,
+        "URL patterns that nobody has classified. In tests/test_url_access.py, add each to KWARGS "
+        "(how to fill its parameters with a real object of organisation A; add it to SHARED too if "
+        "the object belongs to no organisation, to ADMIN_ONLY or PLATFORM_ADMIN_ONLY if only "
+        "administrators may open it), its model to ADMIN_OBJECTS for a new ModelAdmin, or the "
+        "pattern to PUBLIC or EXCLUDED with the reason",
+    )
+
+
+def test_every_listed_pattern_still_exists() -> None:
+    keys = {r.key for r in ROUTES}
+    listed = {*KWARGS, *ADMIN_KWARGS, *SHARED, *PUBLIC, *EXCLUDED, *ADMIN_ONLY, *PLATFORM_ADMIN_ONLY}
+    registered = {m._meta.label_lower for m in admin.site._registry}
+
+    assert sorted(listed - keys) == []
+    assert sorted(set(ADMIN_OBJECTS) - registered) == []
+
+
+def test_every_public_shared_and_excluded_entry_gives_a_reason() -> None:
+    assert all(len(reason) >= 20 for reason in [*PUBLIC.values(), *SHARED.values(), *EXCLUDED.values()])
+
+
+def test_each_concrete_url_reaches_its_own_pattern(world: World) -> None:
+    failures = []
+    for route, url in _concrete(world, [r for r in ROUTES if r.key not in EXCLUDED]):
+        match = resolve(url)
+        if match.route != route.route:
+            failures.append(f"{route.key}: {url} resolves to {match.route!r}, not {route.route!r}")
+
+    assert not failures, _report(failures, "Concrete URLs that reach another pattern")
+
+
+# --- (a) Anonymous visitors -----------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(world: World) -> None:
+    login_url = reverse("account_login")
+    failures = []
+    for route, url in _concrete(world, _routes(admin_site=False)):
+        for method in ("GET", "POST"):
+            response = _request(_client(), method, url)
+            if not (_redirects_to(response, login_url) or _status(response) in (401, 403, 404, 405)):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Pages an anonymous visitor can open")
+
+
+def test_anonymous_visitors_are_sent_to_the_management_login(world: World) -> None:
+    login_url = reverse("admin:login")
+    failures = []
+    for route, url in _concrete(world, _routes(admin_site=True)):
+        for method in ("GET", "POST"):
+            response = _request(_client(), method, url)
+            if not _redirects_to(response, login_url):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Management pages an anonymous visitor can open")
+
+
+def test_public_pages_answer_without_a_server_error(world: World) -> None:
+    failures = []
+    for route, url in _concrete(world, [r for r in ROUTES if r.key in PUBLIC]):
+        response = _request(_client(), "GET", url)
+        if _status(response) is None or _status(response) >= 500:  # type: ignore[operator]
+            failures.append(f"GET {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Public pages that fail")
+
+
+def test_an_invitation_link_with_a_random_token_is_a_404(world: World) -> None:
+    url = reverse("organisations:accept-invitation", args=[uuid.uuid4().hex])
+
+    assert _client().get(url).status_code == 404
+    assert _client().post(url, {"name": "x", "password1": "y", "password2": "y"}).status_code == 404
+
+
+# --- (b) A member of another organisation ---------------------------------------------------
+
+
+def test_a_member_of_another_organisation_gets_404_on_every_object_url(world: World) -> None:
+    client = _client(world.outsider)
+    routes = _routes(admin_site=False, objects_only=True)
+    assert {"organisations:detail", "organisations:member-edit"} <= {r.key for r in routes}
+    failures = []
+    for route, url in _concrete(world, routes):
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            # 405 comes before any lookup (a POST-only action), so it says nothing about the object.
+            if _status(response) not in ((404, 405) if method == "GET" else (404,)):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Object URLs of organisation A that an outsider reaches")
+    assert Membership.objects.get(pk=world.colleague.pk).is_active
+    assert Invitation.objects.get(pk=world.invitation.pk).is_pending
+
+
+def test_a_member_of_another_organisation_is_sent_to_the_management_login(world: World) -> None:
+    client = _client(world.outsider)
+    login_url = reverse("admin:login")
+    failures = []
+    for route, url in _concrete(world, _routes(admin_site=True)):
+        response = _request(client, "GET", url)
+        if not _redirects_to(response, login_url):
+            failures.append(f"GET {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Management pages a non-staff user can open")
+
+
+# --- (c) Too low a role, and the administrators ---------------------------------------------
+
+
+def test_a_member_with_too_low_a_role_gets_403_on_administrator_pages(world: World) -> None:
+    client = _client(world.consultant)
+    failures = []
+    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY | PLATFORM_ADMIN_ONLY)):
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            if _status(response) not in ((403, 405) if method == "GET" else (403,)):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Administrator pages a consultant reaches")
+    assert Membership.objects.get(pk=world.colleague.pk).is_active
+    assert Invitation.objects.get(pk=world.invitation.pk).is_pending
+
+
+def test_a_member_opens_the_organisations_other_pages(world: World) -> None:
+    client = _client(world.consultant)
+    routes = [r for r in _routes(admin_site=False, objects_only=True) if r.key not in ADMIN_ONLY | PLATFORM_ADMIN_ONLY]
+    assert "organisations:detail" in {r.key for r in routes}
+    failures = []
+    for route, url in _concrete(world, routes):
+        response = _request(client, "GET", url)
+        if _status(response) != 200:
+            failures.append(f"GET {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Member pages a consultant of the organisation cannot open")
+
+
+def _opens(client: Client, url: str) -> HttpResponseBase | str:
+    """GET the page; for a POST-only action (405 on GET), POST it and expect a redirect."""
+    response = _request(client, "GET", url)
+    if _status(response) == 405:
+        response = _request(client, "POST", url)
+        return response if _status(response) == 302 else f"POST gave {_outcome(response)}"
+    return response if _status(response) == 200 else f"GET gave {_outcome(response)}"
+
+
+def test_the_organisations_administrator_opens_its_administrator_pages_but_not_the_platforms(world: World) -> None:
+    client = _client(world.admin)
+    failures = []
+    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY)):
+        response = _opens(client, url)
+        if isinstance(response, str):
+            failures.append(f"{url} ({route.key}): {response}")
+    for route, url in _concrete(world, _routes(keys=PLATFORM_ADMIN_ONLY)):
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            if _status(response) not in ((403, 405) if method == "GET" else (403,)):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}, expected 403")
+
+    assert not failures, _report(failures, "Pages the organisation's administrator cannot open, or should not")
+
+
+def test_a_platform_administrator_opens_every_administrator_page(world: World) -> None:
+    client = _client(world.platform_admin)
+    failures = []
+    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY | PLATFORM_ADMIN_ONLY)):
+        response = _opens(client, url)
+        if isinstance(response, str):
+            failures.append(f"{url} ({route.key}): {response}")
+
+    assert not failures, _report(failures, "Administrator pages a platform administrator cannot open")
