@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("werkplaats.core.urls")),
     path("", include("werkplaats.organisations.urls")),
     path("", include("werkplaats.audit.urls")),
+    path("", include("werkplaats.recognitions.urls")),
+    path("", include("werkplaats.notifications.urls")),
     path("", include("werkplaats.recognitions.urls_search")),
 ]
 

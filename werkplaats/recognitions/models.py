@@ -20,6 +20,21 @@ class RecognitionSource(models.TextChoices):
     SBB = "sbb", _("SBB register")
 
 
+class RecognitionStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("not yet valid")
+    VALID = "valid", _("valid")
+    ENDED = "ended", _("ended")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+def register_employers(user: Any) -> models.QuerySet[Organisation]:
+    """Employers whose register page the user may read: the register is reference information,
+    so every logged-in user reads every employer's page (managing it is another matter)."""
+    if user is None or not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(kind=OrganisationKind.EMPLOYER)
+
+
 class LearningCompany(models.Model):
     """An employer in its role of learning company: SBB identifiers and the fixed SBB adviser
     (seed 003: "organiseer vaste contactpersonen bij het SBB")."""
@@ -113,3 +128,24 @@ class Recognition(models.Model):
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def status_on(self, day: datetime.date) -> RecognitionStatus:
+        """Withdrawn wins over the dates: the register must say that SBB (or a coordinator)
+        ended it, even while the last days of the period still run."""
+        if self.withdrawn_at is not None:
+            return RecognitionStatus.WITHDRAWN
+        if day < self.start_date:
+            return RecognitionStatus.UPCOMING
+        if self.end_date is not None and self.end_date < day:
+            return RecognitionStatus.ENDED
+        return RecognitionStatus.VALID
+
+    def overlaps(self, start_date: datetime.date, end_date: datetime.date | None) -> bool:
+        return periods_overlap(self.start_date, self.end_date, start_date, end_date)
+
+
+def periods_overlap(
+    start_a: datetime.date, end_a: datetime.date | None, start_b: datetime.date, end_b: datetime.date | None
+) -> bool:
+    """Do two periods share at least one day? An open end runs on for ever."""
+    return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)

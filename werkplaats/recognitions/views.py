@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from werkplaats.organisations.models import Organisation
+
+from . import services
+from .forms import ImportForm, LearningCompanyForm, RecognitionForm, WithdrawalForm
+from .importer import COLUMNS, REQUIRED_COLUMNS
+from .models import LearningCompany, Recognition, register_employers
+
+PAGE_SIZE = 50
+MAX_PROBLEMS_SHOWN = 1000
+
+
+def _employer(request: HttpRequest, slug: str) -> Organisation:
+    """Any employer, for any logged-in user: the register is reference information. Another
+    kind of organisation has no register (404)."""
+    return get_object_or_404(register_employers(request.user).select_related("region", "learning_company"), slug=slug)
+
+
+def _managed_employer(request: HttpRequest, slug: str) -> Organisation:
+    employer = _employer(request, slug)
+    if not services.can_manage_recognitions(request.user, employer):
+        raise PermissionDenied
+    return employer
+
+
+def _recognition(request: HttpRequest, employer: Organisation, pk: int) -> Recognition:
+    return get_object_or_404(
+        Recognition.objects.visible_to(request.user).filter(employer=employer).select_related("employer"), pk=pk
+    )
+
+
+def _register_url(employer: Organisation) -> str:
+    return reverse("recognitions:register", kwargs={"slug": employer.slug})
+
+
+def _form_errors(form: Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _learning_company(employer: Organisation) -> LearningCompany | None:
+    try:
+        return employer.learning_company
+    except LearningCompany.DoesNotExist:
+        return None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Employers, with how many recognitions are valid today."""
+    today = timezone.localdate()
+    employers = register_employers(request.user).select_related("region")
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        employers = employers.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(kvk_number=query))
+    employers = employers.annotate(
+        valid_count=Count(
+            "recognitions",
+            filter=Q(recognitions__start_date__lte=today)
+            & (Q(recognitions__end_date__isnull=True) | Q(recognitions__end_date__gte=today)),
+        )
+    ).order_by("name", "pk")
+    page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "recognitions/index.html",
+        {"page": page, "query": query, "can_import": services.can_import_recognitions(request.user)},
+    )
+
+
+@login_required
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    employer = _employer(request, slug)
+    today = timezone.localdate()
+    recognitions = list(
+        Recognition.objects.visible_to(request.user).filter(employer=employer).order_by("crebo", "-start_date")
+    )
+    qualifications = services.current_qualifications(r.crebo for r in recognitions)
+    rows = [
+        {"recognition": r, "qualification": qualifications.get(r.crebo), "status": r.status_on(today)}
+        for r in recognitions
+    ]
+    return render(
+        request,
+        "recognitions/register.html",
+        {
+            "employer": employer,
+            "company": _learning_company(employer),
+            "rows": rows,
+            "can_manage": services.can_manage_recognitions(request.user, employer),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def add(request: HttpRequest, slug: str) -> HttpResponse:
+    employer = _managed_employer(request, slug)
+    form = RecognitionForm(request.POST or None, initial={"start_date": timezone.localdate(), "places_offered": 1})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            recognition = services.add_recognition(
+                employer,
+                crebo=data["crebo"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                places_offered=data["places_offered"],
+                last_verified_on=data["last_verified_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(employer)s is now recognised for crebo %(crebo)s.")
+                % {"employer": employer.name, "crebo": recognition.crebo},
+            )
+            return redirect(_register_url(employer))
+    return render(request, "recognitions/recognition_form.html", {"employer": employer, "form": form})
+
+
+@login_required
+def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    employer = _managed_employer(request, slug)
+    recognition = _recognition(request, employer, pk)
+    initial = {
+        "start_date": recognition.start_date,
+        "end_date": recognition.end_date,
+        "places_offered": recognition.places_offered,
+        "last_verified_on": recognition.last_verified_on,
+    }
+    form = RecognitionForm(request.POST or None, initial=initial, with_crebo=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_recognition(
+                recognition,
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                places_offered=data["places_offered"],
+                last_verified_on=data["last_verified_on"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The recognition for crebo %(crebo)s was saved.") % {"crebo": recognition.crebo}
+            )
+            return redirect(_register_url(employer))
+    return render(
+        request,
+        "recognitions/recognition_form.html",
+        {
+            "employer": employer,
+            "form": form,
+            "recognition": recognition,
+            "qualification": services.current_qualifications([recognition.crebo]).get(recognition.crebo),
+        },
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    employer = _managed_employer(request, slug)
+    recognition = _recognition(request, employer, pk)
+    services.verify_recognition(recognition, by=request.user)
+    messages.success(
+        request, _("The recognition for crebo %(crebo)s was marked as verified today.") % {"crebo": recognition.crebo}
+    )
+    return redirect(_register_url(employer))
+
+
+@login_required
+def withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    employer = _managed_employer(request, slug)
+    recognition = _recognition(request, employer, pk)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dependents = services.withdraw_recognition(
+                recognition, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            warned = services.people_warned(dependents)
+            messages.success(
+                request,
+                ngettext(
+                    "The recognition for crebo %(crebo)s was withdrawn. %(count)d person was warned.",
+                    "The recognition for crebo %(crebo)s was withdrawn. %(count)d people were warned.",
+                    warned,
+                )
+                % {"crebo": recognition.crebo, "count": warned},
+            )
+            return redirect(_register_url(employer))
+    return render(
+        request,
+        "recognitions/withdraw.html",
+        {
+            "employer": employer,
+            "recognition": recognition,
+            "form": form,
+            "qualification": services.current_qualifications([recognition.crebo]).get(recognition.crebo),
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    employer = _managed_employer(request, slug)
+    company = _learning_company(employer)
+    initial: dict[str, Any] = {}
+    if company is not None:
+        initial = {field: getattr(company, field) for field in LearningCompanyForm.base_fields}
+    form = LearningCompanyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_learning_company(employer, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The learning-company details were saved."))
+            return redirect(_register_url(employer))
+    return render(request, "recognitions/profile_form.html", {"employer": employer, "form": form})
+
+
+@login_required
+def import_file(request: HttpRequest) -> HttpResponse:
+    if not services.can_import_recognitions(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    problem_count = 0
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = services.import_recognitions(upload.name, upload.read(), by=request.user)
+        except services.ImportRejected as exc:
+            problem_count = len(exc.problems)
+            problems = [str(p) for p in exc.problems[:MAX_PROBLEMS_SHOWN]]
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(file)s was imported: %(added)d recognitions added, %(updated)d updated, "
+                    "%(unchanged)d unchanged, %(withdrawn)d withdrawn ones left as they were; "
+                    "%(companies)d learning companies updated."
+                )
+                % {
+                    "file": upload.name,
+                    "added": summary.added,
+                    "updated": summary.updated,
+                    "unchanged": summary.unchanged,
+                    "withdrawn": summary.withdrawn,
+                    "companies": summary.learning_companies,
+                },
+            )
+            return redirect("recognitions:import")
+    return render(
+        request,
+        "recognitions/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "problem_count": problem_count,
+            "hidden_count": problem_count - len(problems),
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+        },
+    )
