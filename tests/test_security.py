@@ -73,7 +73,9 @@ def test_pages_send_a_referrer_policy(page: dict[str, str]) -> None:
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"WERKPLAATS_TESTING", "DJANGO_SETTINGS_MODULE"}}
+    """A clean environment: nothing the test run sets (such as WERKPLAATS_TESTING, or
+    DJANGO_ALLOW_ASYNC_UNSAFE for browser tests) leaks into the production profile."""
+    env = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"}}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
