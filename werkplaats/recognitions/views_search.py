@@ -278,7 +278,9 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     form = LearningCompanySearchForm(request.GET)
     if not form.is_valid():
         # Back to the page, which shows the same form with its messages next to the fields.
-        return redirect(f"{reverse('learning_companies:search')}?{request.GET.urlencode()}")
+        query = request.GET.copy()
+        query.setdefault("q", "")
+        return redirect(f"{reverse('learning_companies:search')}?{query.urlencode()}")
     result = form.search()
     selection: Selection = form.cleaned_data["q"]
     name = f"{slugify(_('learning companies'))}-{slugify(selection.code)}-{result.day.isoformat()}.csv"

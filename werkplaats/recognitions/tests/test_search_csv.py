@@ -141,6 +141,12 @@ def test_a_csv_with_bad_input_sends_the_user_back_to_the_form(signed_in: Client,
     assert follow.context["form"].errors["radius"]
 
 
+def test_a_csv_without_a_code_asks_for_one_on_the_form(signed_in: Client, bakery_catalogue: Any) -> None:
+    response = signed_in.get(EXPORT)
+    assert response.status_code == 302
+    assert signed_in.get(response["Location"]).context["form"].errors["q"]
+
+
 def test_an_anonymous_visitor_cannot_download(client: Client, db: None) -> None:
     response = client.get(EXPORT, {"q": "25173"})
     assert response.status_code == 302
