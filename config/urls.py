@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("werkplaats.recognitions.urls")),
     path("", include("werkplaats.notifications.urls")),
     path("", include("werkplaats.recognitions.urls_search")),
+    path("", include("werkplaats.qualifications.urls")),
 ]
 
 if settings.DEBUG:

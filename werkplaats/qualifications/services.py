@@ -117,7 +117,7 @@ def _apply_kd_file(item: ParsedFile, summary: ImportSummary) -> None:
         return
     previous = QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, is_current=True).first()
     previous_crebos = set(previous.qualifications.values_list("crebo", flat=True)) if previous is not None else set()
-    version = _new_version(item, content_hash)
+    version = _new_version(item, content_hash, summary)
     qualifications = Qualification.objects.bulk_create(
         [
             Qualification(
@@ -168,7 +168,7 @@ def _apply_kd_file(item: ParsedFile, summary: ImportSummary) -> None:
     summary.work_processes_added += len(processes)
 
 
-def _new_version(item: ParsedFile, content_hash: str) -> QualificationFile:
+def _new_version(item: ParsedFile, content_hash: str, summary: ImportSummary) -> QualificationFile:
     latest = QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo).aggregate(n=Max("version_number"))["n"]
     QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, is_current=True).update(is_current=False)
     version = QualificationFile.objects.create(
@@ -183,6 +183,7 @@ def _new_version(item: ParsedFile, content_hash: str) -> QualificationFile:
         content_hash=content_hash,
         is_current=True,
     )
+    summary.files_added += 1
     return version
 
 
@@ -191,7 +192,7 @@ def _apply_crebo_list_file(item: ParsedFile, summary: ImportSummary) -> None:
     catalogue does not have yet and keeps list-only entries up to date."""
     current = QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, is_current=True).first()
     if current is None:
-        version = _new_version(item, item.content_hash())
+        version = _new_version(item, item.content_hash(), summary)
         Qualification.objects.bulk_create(
             [
                 Qualification(
@@ -244,7 +245,8 @@ def _apply_crebo_list_file(item: ParsedFile, summary: ImportSummary) -> None:
 def start_import(files: Sequence[tuple[str, bytes]], *, by: Any, storage_dir: Path) -> ImportRun:
     """Store the uploaded files and queue the import; the worker does the rest."""
     storage_dir.mkdir(parents=True, exist_ok=True)
-    run = ImportRun.objects.create(started_by=by, file_names=[name for name, _data in files], total=len(files))
+    # One step per file read, plus one for writing: the same steps import_catalogue reports.
+    run = ImportRun.objects.create(started_by=by, file_names=[name for name, _data in files], total=len(files) + 1)
     paths = []
     for index, (_name, data) in enumerate(files):
         path = storage_dir / f"import-{run.pk}-{index}.upload"

@@ -138,7 +138,7 @@ def _parse_dossier(
         codes[code] = element
 
     for position, core in enumerate(dossier.iterfind("basis/basistaken/basiskerntaken/kerntaak"), start=1):
-        task = _core_task(core, "B", "basis", None, position, name, problems, claim)
+        task = _core_task(core, "B1", "basis", None, position, name, problems, claim)
         if task:
             parsed.core_tasks.append(task)
 
