@@ -12,15 +12,17 @@ The checks, each collecting every failure so that one run shows all leaks:
 (a) anonymous visitors are sent to the login page (or get 401/403/404/405), on GET and on
     POST; management-site pages send them to the management login;
 (b) a member of another organisation, with strong roles there (admin and coordinator, in
-    region Drenthe), gets 404 on every object URL of organisation A (unless the object is
-    ``SHARED`` reference data), and the management login on every management-site page;
-(c) a member of organisation A with too low a role gets 403 on the pages for its
-    administrators (``ADMIN_ONLY``), which the administrator opens; an organisation's
-    administrator gets 403 on the pages for platform administrators (``PLATFORM_ADMIN_ONLY``).
+    region Drenthe), gets 404 on every object URL of organisation A, a 403 on the pages that
+    change ``SHARED`` reference data of region Groningen, and the management login on every
+    management-site page;
+(c) a member of organisation A with too low a role (a consultant) gets 403 on every
+    ``RESTRICTED`` page, which the role it is for opens; an organisation's administrator gets
+    403 on restricted pages meant for other roles.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -45,6 +47,7 @@ from django_tasks_db.models import DBTaskResult
 from werkplaats.accounts.models import User
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record
+from werkplaats.notifications.models import Notification
 from werkplaats.organisations.models import Invitation, Membership, Organisation, Role
 from werkplaats.organisations.services import invite_member
 from werkplaats.organisations.tests.factories import (
@@ -53,6 +56,7 @@ from werkplaats.organisations.tests.factories import (
     RegionFactory,
     member_of,
 )
+from werkplaats.recognitions.models import LearningCompany, Recognition, RecognitionSource
 
 # --- The world: organisation A in Groningen, and an outsider in Drenthe ---------------------
 
@@ -62,8 +66,11 @@ class World:
     organisation: Organisation
     admin: User
     consultant: User
+    coordinator: User
     colleague: Membership
     invitation: Invitation
+    employer: Organisation  # a learning company in region Groningen
+    recognition: Recognition
     outsider: User
     platform_admin: User
 
@@ -76,13 +83,23 @@ def world(db: None) -> World:
     )
     admin_user = member_of(organisation, Role.ADMIN)
     invitation, _token = invite_member(organisation, email="nieuw@example.nl", roles=[Role.MEMBER], by=admin_user)
+    employer = OrganisationFactory.create(name="Bakkerij Bolhuis", region=groningen, employer=True)
     drenthe = RegionFactory.create(code="AM03", name="Drenthe")
     return World(
         organisation=organisation,
         admin=admin_user,
         consultant=member_of(organisation, Role.CONSULTANT),
+        coordinator=member_of(organisation, Role.COORDINATOR),
         colleague=Membership.objects.get(user=member_of(organisation, Role.LEARNER)),
         invitation=invitation,
+        employer=employer,
+        recognition=Recognition.objects.create(
+            employer=employer,
+            crebo="25173",
+            start_date=datetime.date(2024, 1, 1),
+            source=RecognitionSource.MANUAL,
+            places_offered=1,
+        ),
         outsider=member_of(OrganisationFactory.create(region=drenthe), Role.ADMIN, Role.COORDINATOR),
         platform_admin=User.objects.create_superuser("platform@example.nl", "kalibreer-de-draaibank-7"),
     )
@@ -101,6 +118,14 @@ def _member(w: World) -> dict[str, Any]:
     return {"slug": w.organisation.slug, "pk": w.colleague.pk}
 
 
+def _employer(w: World) -> dict[str, Any]:
+    return {"slug": w.employer.slug}
+
+
+def _recognition(w: World) -> dict[str, Any]:
+    return {"slug": w.employer.slug, "pk": w.recognition.pk}
+
+
 # How to fill the parameters of our own URLs, with objects of organisation A.
 KWARGS: dict[str, Kwargs] = {
     "organisations:detail": _organisation,
@@ -108,27 +133,58 @@ KWARGS: dict[str, Kwargs] = {
     "organisations:member-edit": _member,
     "organisations:member-end": _member,
     "organisations:invitation-revoke": lambda w: {"slug": w.organisation.slug, "pk": w.invitation.pk},
+    "recognitions:register": _employer,
+    "recognitions:add": _employer,
+    "recognitions:edit": _recognition,
+    "recognitions:verify": _recognition,
+    "recognitions:withdraw": _recognition,
+    "recognitions:profile": _employer,
     # Public: an unknown credential must lead nowhere.
     "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
     "account_confirm_email": lambda w: {"key": "no-such-key"},
 }
 
-# Object URLs whose object belongs to no organisation, each for a reason: a member of another
-# organisation may open them, so check (b) skips them. (a) and (c) still apply.
-SHARED: dict[str, str] = {}
-
-# Pages for an organisation's administrators: too low a role is a 403.
-ADMIN_ONLY = {
-    "organisations:invite",
-    "organisations:member-edit",
-    "organisations:member-end",
-    "organisations:invitation-revoke",
-    "audit:log",
+# Object URLs whose object is reference data shared by every organisation, each for a reason:
+# a member of another organisation may read them, so (b) expects no 404 there; where they are
+# RESTRICTED, (b) expects a 403 for the outsider instead.
+_REGISTER = "the register of recognised learning companies is reference data for everyone in Werkplaats"
+SHARED: dict[str, str] = {
+    "recognitions:register": _REGISTER,
+    "recognitions:add": _REGISTER,
+    "recognitions:edit": _REGISTER,
+    "recognitions:verify": _REGISTER,
+    "recognitions:withdraw": _REGISTER,
+    "recognitions:profile": _REGISTER,
 }
 
-# Pages for platform administrators only: an organisation's administrator gets a 403.
-PLATFORM_ADMIN_ONLY: set[str] = set()
+
+def _admin(w: World) -> User:
+    return w.admin
+
+
+def _coordinator(w: World) -> User:
+    return w.coordinator
+
+
+# Pages only some roles may open, with a user who may. A consultant of organisation A (too
+# low a role) gets a 403 on each; the user named here opens it.
+RESTRICTED: dict[str, Callable[[World], User]] = {
+    # The organisation's administrators manage its people.
+    "organisations:invite": _admin,
+    "organisations:member-edit": _admin,
+    "organisations:member-end": _admin,
+    "organisations:invitation-revoke": _admin,
+    "audit:log": _admin,
+    # Coordinators and school staff of the employer's region keep its register.
+    "recognitions:add": _coordinator,
+    "recognitions:edit": _coordinator,
+    "recognitions:verify": _coordinator,
+    "recognitions:withdraw": _coordinator,
+    "recognitions:profile": _coordinator,
+    "recognitions:import": _coordinator,
+}
+
 
 # Open to anyone, each for a reason. Still requested: none may fail with a server error.
 PUBLIC: dict[str, str] = {
@@ -180,6 +236,11 @@ ADMIN_OBJECTS: dict[str, Callable[[World], models.Model]] = {
     "mfa.authenticator": lambda w: Authenticator.objects.get_or_create(
         user=w.colleague.user, type=Authenticator.Type.RECOVERY_CODES, defaults={"data": {"seed": "00"}}
     )[0],
+    "recognitions.recognition": lambda w: w.recognition,
+    "recognitions.learningcompany": lambda w: LearningCompany.objects.get_or_create(employer=w.employer)[0],
+    "notifications.notification": lambda w: Notification.objects.get_or_create(recipient=w.consultant, message="Hallo")[
+        0
+    ],
     "django_tasks_database.dbtaskresult": lambda w: DBTaskResult.objects.create(
         args_kwargs={"args": [], "kwargs": {}},
         task_path="werkplaats.organisations.tasks.send_invitation_email",
@@ -380,15 +441,15 @@ def test_every_url_pattern_is_classified() -> None:
         messages,
         "URL patterns that nobody has classified. In tests/test_url_access.py, add each to KWARGS "
         "(how to fill its parameters with a real object of organisation A; add it to SHARED too if "
-        "the object belongs to no organisation, to ADMIN_ONLY or PLATFORM_ADMIN_ONLY if only "
-        "administrators may open it), its model to ADMIN_OBJECTS for a new ModelAdmin, or the "
+        "the object is reference data shared by all organisations, to RESTRICTED if only some "
+        "roles may open it), its model to ADMIN_OBJECTS for a new ModelAdmin, or the "
         "pattern to PUBLIC or EXCLUDED with the reason",
     )
 
 
 def test_every_listed_pattern_still_exists() -> None:
     keys = {r.key for r in ROUTES}
-    listed = {*KWARGS, *ADMIN_KWARGS, *SHARED, *PUBLIC, *EXCLUDED, *ADMIN_ONLY, *PLATFORM_ADMIN_ONLY}
+    listed = {*KWARGS, *ADMIN_KWARGS, *SHARED, *PUBLIC, *EXCLUDED, *RESTRICTED}
     registered = {m._meta.label_lower for m in admin.site._registry}
 
     assert sorted(listed - keys) == []
@@ -473,6 +534,19 @@ def test_a_member_of_another_organisation_gets_404_on_every_object_url(world: Wo
     assert Invitation.objects.get(pk=world.invitation.pk).is_pending
 
 
+def test_a_member_of_another_organisation_cannot_change_shared_records_of_the_region(world: World) -> None:
+    client = _client(world.outsider)
+    routes = [r for r in _routes(admin_site=False, keys=SHARED) if r.key in RESTRICTED]
+    failures = []
+    for route, url in _concrete(world, routes):
+        for method in ("GET", "POST"):
+            response = _request(client, method, url)
+            if _status(response) not in ((403, 405) if method == "GET" else (403,)):
+                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Shared records of region Groningen that an outsider can change")
+
+
 def test_a_member_of_another_organisation_is_sent_to_the_management_login(world: World) -> None:
     client = _client(world.outsider)
     login_url = reverse("admin:login")
@@ -485,34 +559,17 @@ def test_a_member_of_another_organisation_is_sent_to_the_management_login(world:
     assert not failures, _report(failures, "Management pages a non-staff user can open")
 
 
-# --- (c) Too low a role, and the administrators ---------------------------------------------
+# --- (c) Too low a role, and the roles a page is for -------------------------------------
 
 
-def test_a_member_with_too_low_a_role_gets_403_on_administrator_pages(world: World) -> None:
-    client = _client(world.consultant)
-    failures = []
-    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY | PLATFORM_ADMIN_ONLY)):
-        for method in ("GET", "POST"):
-            response = _request(client, method, url)
-            if _status(response) not in ((403, 405) if method == "GET" else (403,)):
-                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}")
-
-    assert not failures, _report(failures, "Administrator pages a consultant reaches")
-    assert Membership.objects.get(pk=world.colleague.pk).is_active
-    assert Invitation.objects.get(pk=world.invitation.pk).is_pending
-
-
-def test_a_member_opens_the_organisations_other_pages(world: World) -> None:
-    client = _client(world.consultant)
-    routes = [r for r in _routes(admin_site=False, objects_only=True) if r.key not in ADMIN_ONLY | PLATFORM_ADMIN_ONLY]
-    assert "organisations:detail" in {r.key for r in routes}
-    failures = []
-    for route, url in _concrete(world, routes):
-        response = _request(client, "GET", url)
-        if _status(response) != 200:
-            failures.append(f"GET {url} ({route.key}): {_outcome(response)}")
-
-    assert not failures, _report(failures, "Member pages a consultant of the organisation cannot open")
+def _refused(client: Client, url: str) -> list[str]:
+    """Problems, if GET (unless the page is POST-only) and POST are not both a 403."""
+    problems = []
+    for method in ("GET", "POST"):
+        response = _request(client, method, url)
+        if _status(response) not in ((403, 405) if method == "GET" else (403,)):
+            problems.append(f"{method} {url}: {_outcome(response)}")
+    return problems
 
 
 def _opens(client: Client, url: str) -> HttpResponseBase | str:
@@ -524,28 +581,57 @@ def _opens(client: Client, url: str) -> HttpResponseBase | str:
     return response if _status(response) == 200 else f"GET gave {_outcome(response)}"
 
 
-def test_the_organisations_administrator_opens_its_administrator_pages_but_not_the_platforms(world: World) -> None:
-    client = _client(world.admin)
+def test_a_member_with_too_low_a_role_gets_403_on_restricted_pages(world: World) -> None:
+    client = _client(world.consultant)
     failures = []
-    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY)):
-        response = _opens(client, url)
+    for route, url in _concrete(world, _routes(keys=RESTRICTED)):
+        failures += [f"{problem} ({route.key})" for problem in _refused(client, url)]
+
+    assert not failures, _report(failures, "Restricted pages a consultant reaches")
+    assert Membership.objects.get(pk=world.colleague.pk).is_active
+    assert Invitation.objects.get(pk=world.invitation.pk).is_pending
+
+
+def test_an_organisations_administrator_gets_403_on_pages_for_other_roles(world: World) -> None:
+    client = _client(world.admin)
+    routes = _routes(keys={key for key, who in RESTRICTED.items() if who is not _admin})
+    assert routes
+    failures = []
+    for route, url in _concrete(world, routes):
+        failures += [f"{problem} ({route.key})" for problem in _refused(client, url)]
+
+    assert not failures, _report(failures, "Pages for other roles that an organisation's administrator reaches")
+
+
+def test_a_member_opens_the_organisations_unrestricted_pages(world: World) -> None:
+    client = _client(world.consultant)
+    routes = [r for r in _routes(admin_site=False) if r.parameters and r.key not in RESTRICTED]
+    assert "organisations:detail" in {r.key for r in routes}
+    failures = []
+    for route, url in _concrete(world, routes):
+        response = _request(client, "GET", url)
+        if _status(response) != 200:
+            failures.append(f"GET {url} ({route.key}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "Unrestricted pages a consultant of the organisation cannot open")
+
+
+def test_each_restricted_page_opens_for_the_role_it_is_for(world: World) -> None:
+    failures = []
+    for route, url in _concrete(world, _routes(keys=RESTRICTED)):
+        response = _opens(_client(RESTRICTED[route.key](world)), url)
         if isinstance(response, str):
             failures.append(f"{url} ({route.key}): {response}")
-    for route, url in _concrete(world, _routes(keys=PLATFORM_ADMIN_ONLY)):
-        for method in ("GET", "POST"):
-            response = _request(client, method, url)
-            if _status(response) not in ((403, 405) if method == "GET" else (403,)):
-                failures.append(f"{method} {url} ({route.key}): {_outcome(response)}, expected 403")
 
-    assert not failures, _report(failures, "Pages the organisation's administrator cannot open, or should not")
+    assert not failures, _report(failures, "Restricted pages that the role they are for cannot open")
 
 
-def test_a_platform_administrator_opens_every_administrator_page(world: World) -> None:
+def test_a_platform_administrator_opens_every_restricted_page(world: World) -> None:
     client = _client(world.platform_admin)
     failures = []
-    for route, url in _concrete(world, _routes(keys=ADMIN_ONLY | PLATFORM_ADMIN_ONLY)):
+    for route, url in _concrete(world, _routes(keys=RESTRICTED)):
         response = _opens(client, url)
         if isinstance(response, str):
             failures.append(f"{url} ({route.key}): {response}")
 
-    assert not failures, _report(failures, "Administrator pages a platform administrator cannot open")
+    assert not failures, _report(failures, "Restricted pages a platform administrator cannot open")
