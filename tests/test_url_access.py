@@ -56,6 +56,15 @@ from werkplaats.organisations.tests.factories import (
     RegionFactory,
     member_of,
 )
+from werkplaats.qualifications.models import (
+    CorePart,
+    CoreTask,
+    ImportRun,
+    Qualification,
+    QualificationFile,
+    Source,
+    WorkProcess,
+)
 from werkplaats.recognitions.models import LearningCompany, Recognition, RecognitionSource
 
 # --- The world: organisation A in Groningen, and an outsider in Drenthe ---------------------
@@ -105,6 +114,29 @@ def world(db: None) -> World:
     )
 
 
+def _qualification() -> Qualification:
+    file, _created = QualificationFile.objects.get_or_create(
+        dossier_crebo="25180",
+        version_number=1,
+        defaults={"name": "Pedagogisch werk", "source": Source.KD_XML, "content_hash": "0" * 64},
+    )
+    return Qualification.objects.get_or_create(
+        file=file, crebo="25486", defaults={"name": "Pedagogisch medewerker", "level": 3}
+    )[0]
+
+
+def _work_process() -> WorkProcess:
+    file = _qualification().file
+    core_task, _created = CoreTask.objects.get_or_create(
+        file=file, code="B1-K1", defaults={"part": CorePart.BASIS, "title": "Begeleidt kinderen"}
+    )
+    return WorkProcess.objects.get_or_create(core_task=core_task, code="B1-K1-W1", defaults={"title": "Observeert"})[0]
+
+
+def _import_run(w: World) -> ImportRun:
+    return ImportRun.objects.get_or_create(started_by=w.platform_admin)[0]
+
+
 # --- The classification -------------------------------------------------------------------
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -139,6 +171,8 @@ KWARGS: dict[str, Kwargs] = {
     "recognitions:verify": _recognition,
     "recognitions:withdraw": _recognition,
     "recognitions:profile": _employer,
+    "qualifications:detail": lambda w: {"pk": _qualification().pk},
+    "qualifications:import-detail": lambda w: {"pk": _import_run(w).pk},
     # Public: an unknown credential must lead nowhere.
     "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
@@ -156,6 +190,8 @@ SHARED: dict[str, str] = {
     "recognitions:verify": _REGISTER,
     "recognitions:withdraw": _REGISTER,
     "recognitions:profile": _REGISTER,
+    "qualifications:detail": "the qualification catalogue is reference data that every logged-in user reads",
+    "qualifications:import-detail": "a catalogue import belongs to the platform, not to an organisation",
 }
 
 
@@ -165,6 +201,10 @@ def _admin(w: World) -> User:
 
 def _coordinator(w: World) -> User:
     return w.coordinator
+
+
+def _platform_admin(w: World) -> User:
+    return w.platform_admin
 
 
 # Pages only some roles may open, with a user who may. A consultant of organisation A (too
@@ -183,6 +223,10 @@ RESTRICTED: dict[str, Callable[[World], User]] = {
     "recognitions:withdraw": _coordinator,
     "recognitions:profile": _coordinator,
     "recognitions:import": _coordinator,
+    # Platform administrators load the qualification catalogue.
+    "qualifications:import": _platform_admin,
+    "qualifications:import-list": _platform_admin,
+    "qualifications:import-detail": _platform_admin,
 }
 
 
@@ -236,6 +280,11 @@ ADMIN_OBJECTS: dict[str, Callable[[World], models.Model]] = {
     "mfa.authenticator": lambda w: Authenticator.objects.get_or_create(
         user=w.colleague.user, type=Authenticator.Type.RECOVERY_CODES, defaults={"data": {"seed": "00"}}
     )[0],
+    "qualifications.qualificationfile": lambda w: _qualification().file,
+    "qualifications.qualification": lambda w: _qualification(),
+    "qualifications.coretask": lambda w: _work_process().core_task,
+    "qualifications.workprocess": lambda w: _work_process(),
+    "qualifications.importrun": lambda w: _import_run(w),
     "recognitions.recognition": lambda w: w.recognition,
     "recognitions.learningcompany": lambda w: LearningCompany.objects.get_or_create(employer=w.employer)[0],
     "notifications.notification": lambda w: Notification.objects.get_or_create(recipient=w.consultant, message="Hallo")[
