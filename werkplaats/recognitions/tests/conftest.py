@@ -17,6 +17,11 @@ from .factories import employer as make_employer
 from .factories import qualification
 
 
+@pytest.fixture(autouse=True)
+def _english(english: None) -> None:
+    """These tests read the messages of services and imports in English, the source language."""
+
+
 @pytest.fixture
 def bakery(groningen: Region) -> Organisation:
     return make_employer(groningen, "Bakkerij Bolhuis", slug="bakkerij-bolhuis", kvk_number="12345678")

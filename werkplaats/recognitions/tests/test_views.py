@@ -26,6 +26,8 @@ JAN = datetime.date(2024, 1, 1)
 
 
 def _client(user: User) -> Client:
+    """A logged-in client that reads the pages in English (the user's language decides)."""
+    User.objects.filter(pk=user.pk).update(language="en")
     client = Client()
     client.force_login(user)
     return client
@@ -195,6 +197,7 @@ def test_adding_with_an_end_before_the_start_shows_the_error_next_to_the_field(
     assert response.status_code == 200
     assert response.context["form"].errors["end_date"] == ["The end date cannot be before the start date."]
     assert b'id="id_end_date_error"' in response.content
+    assert b"Please correct the fields marked below." in response.content
     assert not Recognition.objects.exists()
 
 
