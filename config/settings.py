@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "werkplaats.organisations.context_processors.organisations",
+                "werkplaats.notifications.context_processors.notifications",
             ],
         },
     },
@@ -260,3 +261,7 @@ WERKPLAATS_BASE_URL = env.str("WERKPLAATS_BASE_URL", default="http://127.0.0.1:8
 WERKPLAATS_RECOGNITION_REGISTRY = env.str(
     "WERKPLAATS_RECOGNITION_REGISTRY", default="werkplaats.recognitions.registry.LocalRegister"
 )
+# Files waiting for the task worker (uploads to import); never served. With workers on other
+# machines this must be a shared volume.
+WERKPLAATS_PRIVATE_DIR = env.path("WERKPLAATS_PRIVATE_DIR", default=BASE_DIR / "var")
+WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES = env.int("WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)

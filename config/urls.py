@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("werkplaats.core.urls")),
+    path("", include("werkplaats.accounts.urls")),
     path("", include("werkplaats.organisations.urls")),
     path("", include("werkplaats.audit.urls")),
     path("", include("werkplaats.recognitions.urls")),

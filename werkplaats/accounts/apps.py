@@ -9,6 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from werkplaats.audit.registry import register
 
+        from . import signals  # noqa: F401
+
         from .models import User
 
         register(User, exclude={"password", "last_login"})

@@ -12,6 +12,8 @@ from werkplaats.qualifications.models import Qualification
 from werkplaats.qualifications.services import import_catalogue
 
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from .places import load_places
+from .recognitions import load_recognitions
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "qualifications" / "data"
 
@@ -22,6 +24,8 @@ class DemoSummary:
     users_created: int = 0
     memberships_changed: int = 0
     qualifications_added: int = 0
+    places_set: int = 0
+    recognitions_added: int = 0
 
 
 def catalogue_files() -> list[tuple[str, bytes]]:
@@ -70,4 +74,6 @@ def load_demo() -> DemoSummary:
         if not set(roles) <= held:
             add_membership(user, organisation, roles=roles)
             summary.memberships_changed += 1
+    summary.places_set = load_places()
+    summary.recognitions_added = load_recognitions()
     return summary

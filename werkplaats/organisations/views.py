@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -104,7 +105,11 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect(organisation)
-    return render(request, "organisations/invite.html", {"organisation": organisation, "form": form})
+    return render(
+        request,
+        "organisations/invite.html",
+        {"organisation": organisation, "form": form, "invitation_days": settings.WERKPLAATS_INVITATION_DAYS},
+    )
 
 
 def _membership(request: HttpRequest, organisation: Organisation, pk: int) -> Membership:

@@ -14,5 +14,6 @@ class Command(BaseCommand):
             summary = load_demo()
         self.stdout.write(
             f"demo: {summary.organisations_created} organisations, {summary.users_created} users, "
-            f"{summary.memberships_changed} memberships added, {summary.qualifications_added} qualifications added"
+            f"{summary.memberships_changed} memberships added, {summary.qualifications_added} qualifications added, "
+            f"{summary.places_set} locations set, {summary.recognitions_added} recognitions added"
         )
