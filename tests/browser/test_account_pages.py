@@ -63,7 +63,11 @@ def test_resetting_a_forgotten_password_by_e_mail(page: Page, site: str) -> None
 
 def test_changing_the_password(page: Page) -> None:
     log_in(page, "school@demo.nl")
-    page.locator("header nav").get_by_role("link", name="Wachtwoord").click()
+    page.locator("header nav").get_by_role("link", name="Mijn account").click()
+    expect(page.locator("h1")).to_have_text("Mijn account")
+    check_a11y(page)
+    screenshot(page, "account")
+    page.locator("main").get_by_role("link", name="Wachtwoord wijzigen").click()
     check_a11y(page)
     screenshot(page, "password-change")
 
@@ -96,7 +100,8 @@ def test_the_logout_confirmation_page(page: Page) -> None:
 
 def test_two_factor_authentication_from_activation_to_logging_in_with_a_code(page: Page) -> None:
     log_in(page, "trainer@demo.nl")
-    page.locator("header nav").get_by_role("link", name="Tweestapsverificatie").click()
+    page.locator("header nav").get_by_role("link", name="Mijn account").click()
+    page.locator("main").get_by_role("link", name="Tweestapsverificatie met een authenticator-app").click()
     expect(page).to_have_url("/accounts/2fa/")
     check_a11y(page)
     screenshot(page, "mfa-index")

@@ -10,7 +10,6 @@ class AccountsConfig(AppConfig):
         from werkplaats.audit.registry import register
 
         from . import signals  # noqa: F401
-
         from .models import User
 
         register(User, exclude={"password", "last_login"})

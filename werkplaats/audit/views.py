@@ -44,5 +44,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/audit_log.html",
-        {"page": page, "actions": Action.choices, "action": action, "who": who, "since": since},
+        {
+            "page": page,
+            "actions": Action.choices,
+            "action": action,
+            "who": who,
+            "since": since,
+            "since_value": since.isoformat() if since else "",
+        },
     )

@@ -149,10 +149,22 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["kvk_number"], condition=~Q(kvk_number=""), name="organisation_unique_kvk"),
-            models.UniqueConstraint(fields=["brin"], condition=~Q(brin=""), name="organisation_unique_brin"),
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~Q(kvk_number=""),
+                name="organisation_unique_kvk",
+                violation_error_message=_("Another organisation already has this KvK number."),
+            ),
+            models.UniqueConstraint(
+                fields=["brin"],
+                condition=~Q(brin=""),
+                name="organisation_unique_brin",
+                violation_error_message=_("Another organisation already has this BRIN code."),
+            ),
             models.CheckConstraint(
-                condition=~Q(kind="employer") | ~Q(kvk_number=""), name="organisation_employer_has_kvk"
+                condition=~Q(kind="employer") | ~Q(kvk_number=""),
+                name="organisation_employer_has_kvk",
+                violation_error_message=_("An employer needs a KvK number."),
             ),
         ]
 

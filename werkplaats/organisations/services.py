@@ -225,9 +225,10 @@ def invite_member(
     by: Any,
     name: str = "",
     language: str = "nl",
-) -> tuple[Invitation, str]:
-    """Create an invitation and e-mail its link. Returns the invitation and the raw token
-    (which is never stored: only its hash is)."""
+) -> Invitation:
+    """Create an invitation and queue its e-mail. The link's token is made by the worker when
+    it sends the e-mail (``issue_invitation_token``), so it never sits in the task queue; only
+    its hash is stored."""
     if not can_manage_members(by, organisation):
         raise PermissionDenied
     email = email.strip().lower()
@@ -243,21 +244,34 @@ def invite_member(
     for previous in Invitation.objects.pending().filter(organisation=organisation, email__iexact=email):
         previous.revoked_at = timezone.now()
         previous.save(update_fields=["revoked_at"])
-    token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         organisation=organisation,
         email=email,
         name=name.strip(),
         roles=chosen,
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
-        token_hash=_hash_token(token),
+        # Until the worker issues the real token, the hash matches no token anyone has.
+        token_hash=_hash_token(secrets.token_urlsafe(32)),
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.WERKPLAATS_INVITATION_DAYS),
     )
     from .tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk, token))
-    return invitation, token
+    transaction.on_commit(lambda: send_invitation_email.enqueue(invitation.pk))
+    return invitation
+
+
+@transaction.atomic
+def issue_invitation_token(invitation: Invitation) -> str | None:
+    """A fresh token for a pending invitation (replacing any earlier one), or None when the
+    invitation is no longer pending. Returns the raw token; only its hash is stored."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        return None
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash_token(token)
+    invitation.save(update_fields=["token_hash"])
+    return token
 
 
 def find_invitation(token: str) -> Invitation | None:

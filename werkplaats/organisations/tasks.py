@@ -9,10 +9,19 @@ from .models import Invitation
 
 
 @task()
-def send_invitation_email(invitation_id: int, token: str) -> bool:
-    """E-mail the invitation link, in the language chosen for the invitee."""
+def send_invitation_email(invitation_id: int) -> bool:
+    """E-mail the invitation link, in the language chosen for the invitee.
+
+    The token is issued here, so the queue never holds it. Should the task run twice, the
+    second e-mail carries a new link and the first link stops working: never two valid links.
+    """
+    from .services import issue_invitation_token
+
     invitation = Invitation.objects.select_related("organisation", "invited_by").filter(pk=invitation_id).first()
-    if invitation is None or not invitation.is_pending:
+    if invitation is None:
+        return False
+    token = issue_invitation_token(invitation)
+    if token is None:
         return False
     with translation.override(invitation.language):
         context = {

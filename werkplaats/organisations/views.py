@@ -92,7 +92,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invite_member(
+            invitation = services.invite_member(
                 organisation,
                 email=form.cleaned_data["email"],
                 name=form.cleaned_data["name"],

@@ -59,10 +59,28 @@ def test_the_database_worker_sends_the_invitation_once(
 def test_a_withdrawn_invitation_is_not_sent_by_the_worker(
     organisation: Organisation, org_admin: User, mailoutbox: list[Any]
 ) -> None:
-    invitation, _token = invite_member(organisation, email="fenna@example.nl", roles=[Role.MEMBER], by=org_admin)
+    invitation = invite_member(organisation, email="fenna@example.nl", roles=[Role.MEMBER], by=org_admin)
     revoke_invitation(invitation, by=org_admin)
 
     _worker()
 
     assert mailoutbox == []
     assert DBTaskResult.objects.successful().count() == 1
+
+
+def test_the_queue_never_holds_the_link_and_the_mailed_link_is_the_valid_one(
+    organisation: Organisation, org_admin: User, mailoutbox: list[Any]
+) -> None:
+    import hashlib
+    import re
+
+    invitation = invite_member(organisation, email="fenna@example.nl", roles=[Role.MEMBER], by=org_admin)
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs == {"args": [invitation.pk], "kwargs": {}}
+
+    _worker()
+
+    token = re.search(r"/invitations/([^/\s]+)/", mailoutbox[0].body).group(1)  # type: ignore[union-attr]
+    invitation.refresh_from_db()
+    assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(DBTaskResult.objects.get().args_kwargs)

@@ -18,9 +18,10 @@ from werkplaats.qualifications.services import ImportRejected, import_catalogue
 
 from .helpers import CSV_PATH, DIENSTVERLENING, XML_DIR, read, snapshot
 
-pytestmark = pytest.mark.django_db
-
 SOCIAAL_WERK = XML_DIR / "2637_Sociaal_werk.xml"
+
+# The reports are read in English, the source language of the messages.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _xml(path: Path = DIENSTVERLENING) -> str:
