@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record
 
-from .importers import ParsedFile, Problem, crebo_csv, kd_xml
+from .importers import ParsedFile, ParsedQualification, Problem, crebo_csv, kd_xml
 from .models import CoreTask, ImportRun, ImportStatus, Qualification, QualificationFile, Source, WorkProcess
 
 Progress = Callable[[int, int], None]
@@ -110,6 +110,22 @@ def import_catalogue(files: Sequence[tuple[str, bytes]], *, progress: Progress |
     return summary
 
 
+def _qualification(version: QualificationFile, parsed: ParsedQualification) -> Qualification:
+    return Qualification(
+        file=version,
+        crebo=parsed.crebo,
+        name=parsed.name,
+        level=parsed.level,
+        kind=parsed.kind,
+        domain=parsed.domain,
+        routes=parsed.routes,
+        profile_number=parsed.profile_number,
+        valid_from=parsed.valid_from,
+        end_of_intake=parsed.end_of_intake,
+        end_of_programme=parsed.end_of_programme,
+    )
+
+
 def _apply_kd_file(item: ParsedFile, summary: ImportSummary) -> None:
     content_hash = item.content_hash()
     if QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, content_hash=content_hash).exists():
@@ -118,24 +134,7 @@ def _apply_kd_file(item: ParsedFile, summary: ImportSummary) -> None:
     previous = QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, is_current=True).first()
     previous_crebos = set(previous.qualifications.values_list("crebo", flat=True)) if previous is not None else set()
     version = _new_version(item, content_hash, summary)
-    qualifications = Qualification.objects.bulk_create(
-        [
-            Qualification(
-                file=version,
-                crebo=q.crebo,
-                name=q.name,
-                level=q.level,
-                kind=q.kind,
-                domain=q.domain,
-                routes=q.routes,
-                profile_number=q.profile_number,
-                valid_from=q.valid_from,
-                end_of_intake=q.end_of_intake,
-                end_of_programme=q.end_of_programme,
-            )
-            for q in item.qualifications
-        ]
-    )
+    qualifications = Qualification.objects.bulk_create([_qualification(version, q) for q in item.qualifications])
     by_crebo = {q.crebo: q for q in qualifications}
     for q in item.qualifications:
         if q.crebo in previous_crebos:
@@ -193,29 +192,14 @@ def _apply_crebo_list_file(item: ParsedFile, summary: ImportSummary) -> None:
     current = QualificationFile.objects.filter(dossier_crebo=item.dossier_crebo, is_current=True).first()
     if current is None:
         version = _new_version(item, item.content_hash(), summary)
-        Qualification.objects.bulk_create(
-            [
-                Qualification(
-                    file=version,
-                    crebo=q.crebo,
-                    name=q.name,
-                    level=q.level,
-                    kind=q.kind,
-                    domain=q.domain,
-                    routes=q.routes,
-                )
-                for q in item.qualifications
-            ]
-        )
+        Qualification.objects.bulk_create([_qualification(version, q) for q in item.qualifications])
         summary.added += len(item.qualifications)
         return
     existing = {q.crebo: q for q in current.qualifications.all()}
     for q in item.qualifications:
         found = existing.get(q.crebo)
         if found is None:
-            Qualification.objects.create(
-                file=current, crebo=q.crebo, name=q.name, level=q.level, kind=q.kind, domain=q.domain, routes=q.routes
-            )
+            _qualification(current, q).save()
             summary.added += 1
             continue
         if current.source != Source.CREBO_LIST:
