@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "werkplaats.audit",
     "werkplaats.qualifications",
     "werkplaats.recognitions",
+    "werkplaats.trajectories",
     "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",

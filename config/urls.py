@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("werkplaats.notifications.urls")),
     path("", include("werkplaats.recognitions.urls_search")),
     path("", include("werkplaats.qualifications.urls")),
+    path("", include("werkplaats.trajectories.urls")),
 ]

@@ -1,0 +1,6 @@
+from .urls_learners import urlpatterns as learner_patterns
+from .urls_work import urlpatterns as work_patterns
+
+app_name = "trajectories"
+
+urlpatterns = [*learner_patterns, *work_patterns]
