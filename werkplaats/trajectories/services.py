@@ -235,8 +235,10 @@ def _check_parties(trajectory: Trajectory) -> None:
 def _locked(trajectory: Trajectory, expected_version: int | None) -> Trajectory:
     """The row, locked until the transaction ends. ``expected_version`` is what the user saw: if
     someone changed the trajectory since, the change is refused with a conflict."""
+    # Lock only the trajectory row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer joins to employer and school.
     locked = (
-        Trajectory.objects.select_for_update()
+        Trajectory.objects.select_for_update(of=("self",))
         .select_related("learner__organisation", "employer", "school")
         .get(pk=trajectory.pk)
     )
@@ -276,6 +278,8 @@ def guard_problems(trajectory: Trajectory, to: str, *, stop_reason: str = "", re
     if (
         to == Status.ASSESSMENT
         and trajectory.status != Status.PAUSED
+        # A route outside mbo without a qualification has no work processes to assess.
+        and (trajectory.needs_recognition or trajectory.qualification_id is not None)
         and not trajectory.assessments.exclude(level=Level.NOT_STARTED).exists()
     ):
         problems.append(_("Assess at least one work process before the assessment phase."))
@@ -321,8 +325,11 @@ def _placement_problems(trajectory: Trajectory) -> list[str]:
 def _may_transition(user: Any, trajectory: Trajectory, to: str) -> bool:
     if can_manage(user, trajectory):
         return True
-    # The school organises the assessment and may move a trajectory into and out of it.
-    return to in (Status.ASSESSMENT, Status.IN_PROGRESS) and is_school_staff(user, trajectory)
+    # The school organises the assessment and may move a trajectory into and out of it (back to
+    # learning at work), but does not start or resume the placement itself.
+    into = to == Status.ASSESSMENT
+    out_of = trajectory.status == Status.ASSESSMENT and to == Status.IN_PROGRESS
+    return (into or out_of) and is_school_staff(user, trajectory)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from werkplaats.qualifications.models import Qualification
 from werkplaats.trajectories import services
 from werkplaats.trajectories.models import IntendedOutcome, Level, Route, Status, TargetGroup
 
-pytestmark = pytest.mark.usefixtures("demo")
+pytestmark = pytest.mark.usefixtures("demo", "english")
 
 
 def _user(email: str) -> User:
@@ -54,6 +54,7 @@ def test_a_praktijkleren_trajectory_goes_from_referral_to_assessment() -> None:
     trajectory = services.update_trajectory(
         trajectory, by=consultant, expected_version=trajectory.version, workplace_trainer=trainer
     )
+    assert trajectory.qualification is not None
     work_process = trajectory.qualification.work_processes().get(code="B1-K1-W1")
     plan = services.propose_plan(
         trajectory,
