@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .models import (
     ALLOWED_TRANSITIONS,
     EventKind,
     FollowUp,
+    FundingSource,
     IntendedOutcome,
     Learner,
     LearningPlanVersion,
@@ -619,8 +620,21 @@ def next_review_due(trajectory: Trajectory, *, today: datetime.date | None = Non
     if trajectory.status not in PLACED_STATES:
         return None
     last = trajectory.reviews.order_by("-held_on").first()
-    if last is not None:
-        return last.next_review_on or last.held_on + datetime.timedelta(weeks=trajectory.review_interval_weeks)
+    return next_review_due_after(
+        trajectory,
+        last_held_on=last.held_on if last is not None else None,
+        last_next_on=last.next_review_on if last is not None else None,
+    )
+
+
+def next_review_due_after(
+    trajectory: Trajectory, *, last_held_on: datetime.date | None, last_next_on: datetime.date | None
+) -> datetime.date | None:
+    """``next_review_due`` from the last review's dates, for lists that annotate them (no query)."""
+    if trajectory.status not in PLACED_STATES:
+        return None
+    if last_held_on is not None:
+        return last_next_on or last_held_on + datetime.timedelta(weeks=trajectory.review_interval_weeks)
     start = trajectory.planned_start or timezone.localdate(trajectory.status_changed_at)
     return start + datetime.timedelta(weeks=trajectory.review_interval_weeks)
 
@@ -734,4 +748,151 @@ def add_log_entry(
         raise ValidationError({"text": _("Write something first.")})
     return LogEntry.objects.create(
         trajectory=trajectory, author=by, text=text.strip(), work_process=work_process, goal=goal
+    )
+
+
+# --- Pages: what a user can do next, funding, outcome, caseloads ------------------------------
+
+
+def available_transitions(user: Any, trajectory: Trajectory) -> list[str]:
+    """The states ``user`` may move ``trajectory`` to now, in process order (guards aside): a
+    paused trajectory resumes only in the state it was paused in, or stops."""
+    if trajectory.status == Status.PAUSED:
+        back = paused_from(trajectory)
+        targets = {Status.STOPPED} | ({back} if back else set())
+    else:
+        targets = set(ALLOWED_TRANSITIONS.get(trajectory.status, frozenset()))
+    return [s.value for s in Status if s.value in targets and _may_transition(user, trajectory, s.value)]
+
+
+FUNDING_FIELDS = ("kind", "amount", "period_start", "period_end", "note")
+
+
+@transaction.atomic
+def set_funding_sources(trajectory: Trajectory, *, by: Any, rows: Iterable[dict[str, Any]]) -> list[FundingSource]:
+    """Replace the trajectory's funding sources with ``rows`` (kind, amount, period, note)."""
+    locked = _locked(trajectory, None)
+    if not can_manage(by, locked):
+        raise PermissionDenied
+    sources = []
+    for number, row in enumerate(rows, start=1):
+        source = FundingSource(trajectory=locked, **{k: row.get(k) for k in FUNDING_FIELDS if k in row})
+        source.note = source.note or ""
+        try:
+            source.full_clean(exclude=["trajectory"])
+            if source.period_start and source.period_end and source.period_end < source.period_start:
+                raise ValidationError({"period_end": _("The period ends after it starts.")})
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Funding row %(number)s: %(problems)s") % {"number": number, "problems": " ".join(exc.messages)}
+            ) from exc
+        sources.append(source)
+    locked.funding_sources.all().delete()
+    return FundingSource.objects.bulk_create(sources)
+
+
+@transaction.atomic
+def record_outcome(
+    trajectory: Trajectory,
+    *,
+    by: Any,
+    expected_version: int | None,
+    at_completion: str = "",
+    after_six_months: str = "",
+    checked_on: datetime.date | None = None,
+) -> Trajectory:
+    """Record what a completed trajectory led to, and what it was at the aftercare check about
+    six months later."""
+    locked = _locked(trajectory, expected_version)
+    if not can_manage(by, locked):
+        raise PermissionDenied
+    if locked.status != Status.COMPLETED:
+        raise ValidationError(_("The outcome is recorded once the trajectory is completed."))
+    errors: dict[str, str] = {}
+    for name, value in (("outcome_at_completion", at_completion), ("outcome_after_six_months", after_six_months)):
+        if value and value not in FollowUp.values:
+            errors[name] = _("Choose an outcome from the list.")
+    if after_six_months and checked_on is None:
+        errors["aftercare_checked_on"] = _("Fill in the day of the aftercare contact.")
+    if checked_on is not None and checked_on > timezone.localdate():
+        errors["aftercare_checked_on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    fields = ["version", "updated_at"]
+    if at_completion:
+        locked.outcome_at_completion = at_completion
+        fields.append("outcome_at_completion")
+    if after_six_months:
+        locked.outcome_after_six_months = after_six_months
+        locked.aftercare_checked_on = checked_on
+        fields += ["outcome_after_six_months", "aftercare_checked_on"]
+    locked.version = F("version") + 1
+    locked.save(update_fields=fields)
+    locked.refresh_from_db()
+    return locked
+
+
+def caseload(user: Any, organisation: Organisation | None) -> QuerySet[Trajectory]:
+    """The trajectories the user follows for ``organisation``, by the roles held there: a
+    consultant the organisation's learners (and trajectories naming them as consultant), school
+    staff their school's (and those they coach), a workplace trainer their company's (and those
+    naming them), a coordinator the region's. Always within ``visible_to``."""
+    access = get_access(user)
+    visible = Trajectory.objects.visible_to(user)
+    if organisation is None:
+        return visible if access.is_platform_admin else visible.none()
+    roles = access.roles_in(organisation)
+    me = access.user_id
+    query = Q(pk__in=[])
+    if Role.CONSULTANT in roles:
+        query |= Q(learner__organisation=organisation) | Q(consultant_id=me)
+    if Role.SCHOOL_STAFF in roles:
+        query |= Q(school=organisation) | Q(school_coach_id=me)
+    if Role.WORKPLACE_TRAINER in roles:
+        query |= Q(employer=organisation) | Q(workplace_trainer_id=me)
+    if Role.COORDINATOR in roles and organisation.region_id is not None:
+        region = organisation.region_id
+        query |= (
+            Q(learner__organisation__region_id=region) | Q(school__region_id=region) | Q(employer__region_id=region)
+        )
+    if access.is_platform_admin and not roles:
+        return visible
+    return visible.filter(query)
+
+
+def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.date) -> set[int]:
+    """Ids of placed trajectories whose employer is not (any more) recognised for the
+    qualification on ``on``: ``is_recognised`` for each, asked once per employer and crebo. The
+    local register answers all of them in one query."""
+    from werkplaats.recognitions.models import Recognition
+    from werkplaats.recognitions.registry import LocalRegister, get_registry
+
+    placed = [
+        t
+        for t in trajectories
+        if t.status in PLACED_STATES and t.needs_recognition and t.employer_id and t.qualification_id
+    ]
+    pairs = {(t.employer_id, t.qualification.crebo) for t in placed if t.qualification is not None}
+    if not pairs:
+        return set()
+    if isinstance(get_registry(), LocalRegister):
+        recognised = set(
+            Recognition.objects.filter(employer_id__in={e for e, _c in pairs}, crebo__in={c for _e, c in pairs})
+            .valid_on(on)
+            .values_list("employer_id", "crebo")
+        )
+    else:
+        employers = {t.employer_id: t.employer for t in placed}
+        recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}  # type: ignore[arg-type]
+    return {t.pk for t in placed if (t.employer_id, t.qualification.crebo) not in recognised}  # type: ignore[union-attr]
+
+
+def can_create_trajectory(user: Any, learner: Learner) -> bool:
+    """Who may start a trajectory for ``learner`` (the rule ``create_trajectory`` enforces)."""
+    access = get_access(user)
+    organisation = learner.organisation
+    return (
+        access.is_platform_admin
+        or organisation.pk in access.organisation_ids(Role.CONSULTANT)
+        or (organisation.region_id is not None and organisation.region_id in access.region_ids(Role.COORDINATOR))
     )

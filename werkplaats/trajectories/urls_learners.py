@@ -1,4 +1,17 @@
-from django.urls import URLPattern
+from django.urls import URLPattern, path
+
+from . import views
 
 # Learners, trajectories, transitions and caseloads.
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("learners/new/", views.learner_register, name="learner-register"),
+    path("learners/<int:pk>/", views.learner_detail, name="learner"),
+    path("learners/<int:pk>/trajectories/new/", views.trajectory_create, name="create"),
+    path("trajectories/<int:pk>/", views.trajectory_detail, name="detail"),
+    path("trajectories/<int:pk>/edit/", views.trajectory_edit, name="edit"),
+    path("trajectories/<int:pk>/transition/<str:to>/", views.transition, name="transition"),
+    path("trajectories/<int:pk>/employer/", views.change_employer, name="change-employer"),
+    path("trajectories/<int:pk>/outcome/", views.outcome, name="outcome"),
+    path("caseload/", views.caseload, name="caseload"),
+    path("caseload/export.<str:fmt>", views.caseload_export, name="caseload-export"),
+]

@@ -1,0 +1,162 @@
+"""Caseload rows: the user's trajectories with state, days in state, next review and warnings.
+
+A fixed number of queries whatever the size of the caseload: one for the trajectories (with the
+last review's dates annotated), one for their events, one for the recognitions. Timing and the
+next review are computed from those rows, never with a query per trajectory.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from werkplaats.organisations.models import Organisation
+
+from . import services
+from .models import EventKind, ProgressReview, Status, Trajectory, TrajectoryEvent
+
+
+class CaseWarning(models.TextChoices):
+    OVERDUE_REVIEW = "overdue_review", _("progress review overdue")
+    AT_RISK = "at_risk", _("at risk against the 6-month norm")
+    LATE = "late", _("past the 6-month norm")
+    NOT_RECOGNISED = "not_recognised", _("employer not recognised (any more)")
+
+
+# What the state filter offers besides the states themselves.
+OPEN = "open"
+ALL = "all"
+
+SORT_KEYS = ("learner", "qualification", "employer", "state", "days", "review", "warnings")
+
+
+@dataclass(frozen=True)
+class Row:
+    trajectory: Trajectory
+    timing: services.Timing
+    next_review: datetime.date | None
+    warnings: tuple[str, ...]
+
+    @property
+    def learner_name(self) -> str:
+        return self.trajectory.learner.full_name
+
+    @property
+    def qualification_label(self) -> str:
+        q = self.trajectory.qualification
+        return f"{q.name} ({q.crebo})" if q is not None else str(self.trajectory.get_route_display())
+
+    @property
+    def employer_name(self) -> str:
+        return self.trajectory.employer.name if self.trajectory.employer is not None else ""
+
+    @property
+    def state_label(self) -> str:
+        return str(self.trajectory.get_status_display())
+
+    @property
+    def days_in_state(self) -> int:
+        return self.timing.days_in_state
+
+    @property
+    def warning_labels(self) -> list[str]:
+        return [str(CaseWarning(w).label) for w in self.warnings]
+
+
+def queryset(user: Any, organisation: Organisation | None) -> QuerySet[Trajectory]:
+    last_review = ProgressReview.objects.filter(trajectory=OuterRef("pk")).order_by("-held_on", "-id")
+    return (
+        services.caseload(user, organisation)
+        .select_related("learner", "qualification", "employer", "school")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=TrajectoryEvent.objects.exclude(kind=EventKind.EMPLOYER_CHANGE).only(
+                    "id", "trajectory_id", "kind", "to_status", "at"
+                ),
+                to_attr="timeline_events",
+            )
+        )
+        .annotate(
+            last_review_held=Subquery(last_review.values("held_on")[:1]),
+            last_review_next=Subquery(last_review.values("next_review_on")[:1]),
+        )
+    )
+
+
+def build_rows(trajectories: Iterable[Trajectory], *, now: datetime.datetime | None = None) -> list[Row]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    trajectories = list(trajectories)
+    unrecognised = services.unrecognised_placements(trajectories, on=today)
+    rows = []
+    for t in trajectories:
+        timing = services.timing(t, now=now, events=getattr(t, "timeline_events", None))
+        next_review = services.next_review_due_after(
+            t, last_held_on=getattr(t, "last_review_held", None), last_next_on=getattr(t, "last_review_next", None)
+        )
+        warnings = []
+        if next_review is not None and next_review < today:
+            warnings.append(CaseWarning.OVERDUE_REVIEW.value)
+        if t.is_open and timing.norm == "at_risk":
+            warnings.append(CaseWarning.AT_RISK.value)
+        if t.is_open and timing.norm == "late":
+            warnings.append(CaseWarning.LATE.value)
+        if t.pk in unrecognised:
+            warnings.append(CaseWarning.NOT_RECOGNISED.value)
+        rows.append(Row(trajectory=t, timing=timing, next_review=next_review, warnings=tuple(warnings)))
+    return rows
+
+
+def select(rows: Sequence[Row], *, state: str = OPEN, warning: str = "") -> list[Row]:
+    chosen = list(rows)
+    if state == OPEN:
+        chosen = [r for r in chosen if r.trajectory.is_open]
+    elif state in Status.values:
+        chosen = [r for r in chosen if r.trajectory.status == state]
+    if warning == "any":
+        chosen = [r for r in chosen if r.warnings]
+    elif warning in CaseWarning.values:
+        chosen = [r for r in chosen if warning in r.warnings]
+    return chosen
+
+
+_STATE_ORDER = {s.value: i for i, s in enumerate(Status)}
+_FAR_FUTURE = datetime.date.max
+
+
+def sort(rows: Sequence[Row], key: str, *, descending: bool = False) -> list[Row]:
+    keys: dict[str, Any] = {
+        "learner": lambda r: (r.trajectory.learner.last_name.lower(), r.trajectory.learner.first_name.lower()),
+        "qualification": lambda r: r.qualification_label.lower(),
+        "employer": lambda r: r.employer_name.lower(),
+        "state": lambda r: _STATE_ORDER.get(r.trajectory.status, 99),
+        "days": lambda r: r.days_in_state,
+        "review": lambda r: r.next_review or _FAR_FUTURE,
+        "warnings": lambda r: len(r.warnings),
+    }
+    function = keys.get(key, keys["learner"])
+    return sorted(rows, key=lambda r: (function(r), r.trajectory.pk), reverse=descending)
+
+
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    overdue_reviews: int
+    at_risk: int
+
+
+def summarise(rows: Sequence[Row]) -> Summary:
+    open_rows = [r for r in rows if r.trajectory.is_open]
+    return Summary(
+        total=len(open_rows),
+        overdue_reviews=sum(CaseWarning.OVERDUE_REVIEW in r.warnings for r in open_rows),
+        at_risk=sum(bool({CaseWarning.AT_RISK, CaseWarning.LATE} & set(r.warnings)) for r in open_rows),
+    )
