@@ -38,7 +38,7 @@ def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
             barrier.wait()
             with translation.override("en"):  # the language is per thread
                 results[index] = work(index)
-        except Exception as exc:  # noqa: BLE001 (the result is the exception)
+        except Exception as exc:  # the result is the exception
             results[index] = exc
         finally:
             connection.close()
