@@ -66,6 +66,16 @@ from werkplaats.qualifications.models import (
     WorkProcess,
 )
 from werkplaats.recognitions.models import LearningCompany, Recognition, RecognitionSource
+from werkplaats.trajectories.models import (
+    EventKind,
+    IntendedOutcome,
+    Learner,
+    Status,
+    TargetGroup,
+    Trajectory,
+    TrajectoryEvent,
+)
+from werkplaats.trajectories.models import Route as LearningRoute
 
 # --- The world: organisation A in Groningen, and an outsider in Drenthe ---------------------
 
@@ -137,6 +147,32 @@ def _import_run(w: World) -> ImportRun:
     return ImportRun.objects.get_or_create(started_by=w.platform_admin)[0]
 
 
+def _learner(w: World) -> Learner:
+    """A learner registered by organisation A, with a trajectory at its region's learning company."""
+    return Learner.objects.get_or_create(
+        organisation=w.organisation,
+        first_name="Noor",
+        last_name="Jansen",
+        date_of_birth=datetime.date(1990, 5, 1),
+        defaults={"target_group": TargetGroup.PARTICIPATIEWET, "support_needs": "Gevoelig"},
+    )[0]
+
+
+def _trajectory(w: World) -> Trajectory:
+    learner = _learner(w)
+    trajectory = learner.trajectories.first()
+    if trajectory is None:
+        trajectory = Trajectory.objects.create(
+            learner=learner,
+            route=LearningRoute.PRAKTIJKLEREN,
+            intended_outcome=IntendedOutcome.CERTIFICATE,
+            employer=w.employer,
+            consultant=w.consultant,
+        )
+        TrajectoryEvent.objects.create(trajectory=trajectory, kind=EventKind.CREATED, to_status=Status.REFERRED)
+    return trajectory
+
+
 # --- The classification -------------------------------------------------------------------
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -173,6 +209,13 @@ KWARGS: dict[str, Kwargs] = {
     "recognitions:profile": _employer,
     "qualifications:detail": lambda w: {"pk": _qualification().pk},
     "qualifications:import-detail": lambda w: {"pk": _import_run(w).pk},
+    "trajectories:learner": lambda w: {"pk": _learner(w).pk},
+    "trajectories:create": lambda w: {"pk": _learner(w).pk},
+    "trajectories:detail": lambda w: {"pk": _trajectory(w).pk},
+    "trajectories:edit": lambda w: {"pk": _trajectory(w).pk},
+    "trajectories:transition": lambda w: {"pk": _trajectory(w).pk, "to": Status.INTAKE.value},
+    "trajectories:change-employer": lambda w: {"pk": _trajectory(w).pk},
+    "trajectories:outcome": lambda w: {"pk": _trajectory(w).pk},
     # Public: an unknown credential must lead nowhere.
     "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},

@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("trajectories/<int:pk>/employer/", views.change_employer, name="change-employer"),
     path("trajectories/<int:pk>/outcome/", views.outcome, name="outcome"),
     path("caseload/", views.caseload, name="caseload"),
-    path("caseload/export.<str:fmt>", views.caseload_export, name="caseload-export"),
+    path("caseload/export.csv", views.caseload_export, {"fmt": "csv"}, name="caseload-csv"),
+    path("caseload/export.xlsx", views.caseload_export, {"fmt": "xlsx"}, name="caseload-xlsx"),
 ]
