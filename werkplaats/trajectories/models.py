@@ -16,6 +16,8 @@ from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Organisation, Role
 from werkplaats.qualifications.models import Qualification, WorkProcess
 
+from .files import private_storage
+
 # --- Learners ---------------------------------------------------------------------------------
 
 
@@ -440,7 +442,9 @@ class LearningPlanVersion(models.Model):
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
     early_termination = models.TextField(_("conditions for ending early"), blank=True)
-    signed_copy = models.FileField(_("copy signed outside the platform"), upload_to="plans/%Y/", blank=True)
+    signed_copy = models.FileField(
+        _("copy signed outside the platform"), upload_to="plans/%Y/", storage=private_storage, blank=True
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
@@ -570,7 +574,7 @@ class WorkProcessAssessment(models.Model):
 
 class EvidenceFile(models.Model):
     assessment = models.ForeignKey(WorkProcessAssessment, on_delete=models.CASCADE, related_name="files")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()

@@ -20,10 +20,11 @@ from werkplaats.organisations.models import Organisation, OrganisationKind, Role
 from werkplaats.qualifications.models import WorkProcess
 from werkplaats.recognitions.services import is_recognised
 
-from . import leadtime
+from . import files, leadtime
 from .models import (
     ALLOWED_TRANSITIONS,
     EventKind,
+    EvidenceFile,
     FollowUp,
     FundingSource,
     IntendedOutcome,
@@ -575,6 +576,7 @@ def record_signed_copy(version: LearningPlanVersion, *, by: Any, file: Any) -> L
         raise PermissionDenied
     if current_plan(locked) != version:
         raise Conflict(_("A newer version of the learning plan exists."), code="conflict")
+    files.check_upload(file)
     version.signed_copy = file
     version.agreed_at = version.agreed_at or timezone.now()
     version.save(update_fields=["signed_copy", "agreed_at"])
@@ -885,6 +887,27 @@ def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.
         employers = {t.employer_id: t.employer for t in placed}
         recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}  # type: ignore[arg-type]
     return {t.pk for t in placed if (t.employer_id, t.qualification.crebo) not in recognised}  # type: ignore[union-attr]
+
+
+@transaction.atomic
+def add_evidence_file(assessment: WorkProcessAssessment, *, by: Any, upload: Any) -> EvidenceFile:
+    """Attach a PDF or image to an assessment. The type comes from the file's first bytes; the
+    file is kept in private storage and only served through an access-checked view."""
+    trajectory = assessment.trajectory
+    if not (
+        is_workplace_trainer(by, trajectory) or is_school_staff(by, trajectory) or is_the_learner(by, trajectory)
+    ):
+        raise PermissionDenied
+    content_type = files.check_upload(upload)
+    name = str(upload.name or "evidence").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    evidence = EvidenceFile(
+        assessment=assessment, original_name=name, content_type=content_type, size=upload.size, uploaded_by=by
+    )
+    # The stored name is ours, not the uploader's: no path tricks, no misleading extension.
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}[content_type]
+    evidence.file.save(f"{trajectory.pk}-{assessment.pk}.{extension}", upload, save=False)
+    evidence.save()
+    return evidence
 
 
 def can_create_trajectory(user: Any, learner: Learner) -> bool:

@@ -1,0 +1,133 @@
+"""Read-side figures for the work along a trajectory: work processes grouped by core task, when
+the next progress review is due, and practice hours against the agreement. No writes here;
+the pages and the trajectory page's sections use these so they say the same thing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import groupby
+from typing import Any
+
+from django.utils import timezone
+
+from werkplaats.qualifications.models import WorkProcess
+
+from . import services
+from .models import LearningPlanVersion, PracticeHours, ProgressReview, Trajectory
+
+
+def work_process_groups(work_processes: Iterable[WorkProcess]) -> list[dict[str, Any]]:
+    """Work processes by core task (basisdeel first, then profieldeel), in catalogue order.
+    Needs ``core_task`` loaded (select_related) to stay at one query."""
+    ordered = sorted(
+        work_processes,
+        key=lambda wp: (wp.core_task.part, wp.core_task.position, wp.core_task.code, wp.position, wp.code),
+    )
+    return [
+        {"core_task": core_task, "work_processes": list(items)}
+        for core_task, items in groupby(ordered, key=lambda wp: wp.core_task)
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewStatus:
+    interval_weeks: int
+    last: ProgressReview | None
+    due: datetime.date | None
+    days_overdue: int
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.days_overdue > 0
+
+    @property
+    def is_due_today(self) -> bool:
+        return self.due is not None and self.days_overdue == 0
+
+
+def review_status(
+    trajectory: Trajectory, reviews: Sequence[ProgressReview], *, today: datetime.date | None = None
+) -> ReviewStatus:
+    """``reviews`` newest first, as the reviews page lists them (no extra query)."""
+    today = today or timezone.localdate()
+    last = reviews[0] if reviews else None
+    due = services.next_review_due_after(
+        trajectory,
+        last_held_on=last.held_on if last else None,
+        last_next_on=last.next_review_on if last else None,
+    )
+    overdue = (today - due).days if due is not None and due <= today else -1
+    return ReviewStatus(
+        interval_weeks=trajectory.review_interval_weeks, last=last, due=due, days_overdue=max(overdue, 0)
+    )
+
+
+def _monday(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def _weeks(start: datetime.date, end: datetime.date) -> int:
+    """Weeks from the week of ``start`` up to and including the week of ``end``."""
+    if end < start:
+        return 0
+    return (_monday(end) - _monday(start)).days // 7 + 1
+
+
+@dataclass(frozen=True)
+class HoursOverview:
+    logged: Decimal
+    approved: Decimal
+    waiting: int
+    hours_per_week: Decimal | None
+    start: datetime.date | None
+    end: datetime.date | None
+    weeks_so_far: int
+    weeks_total: int | None
+
+    @property
+    def agreed_so_far(self) -> Decimal | None:
+        return None if self.hours_per_week is None else self.hours_per_week * self.weeks_so_far
+
+    @property
+    def agreed_total(self) -> Decimal | None:
+        if self.hours_per_week is None or self.weeks_total is None:
+            return None
+        return self.hours_per_week * self.weeks_total
+
+    @property
+    def percent_so_far(self) -> int | None:
+        agreed = self.agreed_so_far
+        if not agreed:
+            return None
+        return int(self.approved * 100 / agreed)
+
+
+def hours_overview(
+    trajectory: Trajectory,
+    entries: Iterable[PracticeHours],
+    plan: LearningPlanVersion | None,
+    *,
+    today: datetime.date | None = None,
+) -> HoursOverview:
+    """Logged and approved hours against the agreement: the plan's hours per week times the
+    weeks from its start (or the planned start) up to this week, and up to its end."""
+    today = today or timezone.localdate()
+    rows = list(entries)
+    logged = sum((r.hours for r in rows), Decimal(0))
+    approved = sum((r.hours for r in rows if r.approved_at is not None), Decimal(0))
+    start = (plan.start_date if plan else None) or trajectory.planned_start
+    end = (plan.end_date if plan else None) or trajectory.planned_end
+    weeks_so_far = _weeks(start, min(today, end) if end else today) if start else 0
+    return HoursOverview(
+        logged=logged,
+        approved=approved,
+        waiting=sum(1 for r in rows if r.approved_at is None),
+        hours_per_week=plan.hours_per_week if plan else None,
+        start=start,
+        end=end,
+        weeks_so_far=weeks_so_far,
+        weeks_total=_weeks(start, end) if start and end else None,
+    )
