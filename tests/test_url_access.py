@@ -36,6 +36,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import models
 from django.http.response import HttpResponseBase
 from django.test import Client
@@ -48,7 +49,7 @@ from werkplaats.accounts.models import User
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record
 from werkplaats.notifications.models import Notification
-from werkplaats.organisations.models import Invitation, Membership, Organisation, Role
+from werkplaats.organisations.models import Invitation, Membership, Organisation, OrganisationKind, Role
 from werkplaats.organisations.services import invite_member
 from werkplaats.organisations.tests.factories import (
     MunicipalityFactory,
@@ -66,14 +67,19 @@ from werkplaats.qualifications.models import (
     WorkProcess,
 )
 from werkplaats.recognitions.models import LearningCompany, Recognition, RecognitionSource
+from werkplaats.trajectories.files import private_storage
 from werkplaats.trajectories.models import (
     EventKind,
+    EvidenceFile,
     IntendedOutcome,
     Learner,
+    LearningPlanVersion,
+    PracticeHours,
     Status,
     TargetGroup,
     Trajectory,
     TrajectoryEvent,
+    WorkProcessAssessment,
 )
 from werkplaats.trajectories.models import Route as LearningRoute
 
@@ -173,6 +179,88 @@ def _trajectory(w: World) -> Trajectory:
     return trajectory
 
 
+@dataclass(frozen=True)
+class AtWork:
+    """A trajectory of organisation A at work (another learner than ``_trajectory``'s), with its
+    parties, an agreed plan with a signed copy, a week of hours, an assessed work process with an
+    evidence file: the objects of the work pages (plan, reviews, hours, assessments, log)."""
+
+    trajectory: Trajectory
+    trainer: User
+    school_staff: User
+    hours: PracticeHours
+    assessment: WorkProcessAssessment
+    evidence: EvidenceFile
+
+
+def _at_work(w: World) -> AtWork:
+    learner, created = Learner.objects.get_or_create(
+        organisation=w.organisation,
+        first_name="Sanne",
+        last_name="Mulder",
+        date_of_birth=datetime.date(1995, 3, 2),
+        defaults={"target_group": TargetGroup.WW},
+    )
+    if created:
+        school = OrganisationFactory.create(
+            name="Noorderpoort", region=w.organisation.region, kind=OrganisationKind.MBO_SCHOOL
+        )
+        trainer = member_of(w.employer, Role.WORKPLACE_TRAINER, email="opleider@bolhuis.example.nl")
+        school_staff = member_of(school, Role.SCHOOL_STAFF, email="bpv@noorderpoort.example.nl")
+        today = timezone.localdate()
+        trajectory = Trajectory.objects.create(
+            learner=learner,
+            route=LearningRoute.PRAKTIJKLEREN,
+            intended_outcome=IntendedOutcome.PRACTICE_CERTIFICATE,
+            qualification=_qualification(),
+            school=school,
+            employer=w.employer,
+            workplace_trainer=trainer,
+            school_coach=school_staff,
+            status=Status.IN_PROGRESS,
+            planned_start=today - datetime.timedelta(weeks=4),
+        )
+        plan = LearningPlanVersion.objects.create(trajectory=trajectory, number=1, learner_goals="Zelfstandig werken")
+        # One fixed private file, written once, so that test runs do not pile up files.
+        storage = private_storage()
+        if not storage.exists("plans/url-access.pdf"):
+            storage.save("plans/url-access.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        plan.signed_copy.name = "plans/url-access.pdf"
+        plan.agreed_at = timezone.now()
+        plan.save()
+        PracticeHours.objects.create(
+            trajectory=trajectory, week_start=today - datetime.timedelta(days=today.weekday() + 7), hours=16
+        )
+        assessment = WorkProcessAssessment.objects.create(
+            trajectory=trajectory,
+            work_process=_work_process(),
+            level="mastered",
+            assessed_on=today,
+            assessed_by=trainer,
+        )
+        EvidenceFile.objects.create(
+            assessment=assessment,
+            file="plans/url-access.pdf",
+            original_name="bewijs.pdf",
+            content_type="application/pdf",
+            size=14,
+        )
+    trajectory = learner.trajectories.get()
+    assessment = trajectory.assessments.get()
+    return AtWork(
+        trajectory=trajectory,
+        trainer=_present(trajectory.workplace_trainer),
+        school_staff=_present(trajectory.school_coach),
+        hours=trajectory.hours.get(),
+        assessment=assessment,
+        evidence=assessment.files.get(),
+    )
+
+
+def _work(w: World, **extra: int) -> dict[str, Any]:
+    return {"pk": _at_work(w).trajectory.pk, **extra}
+
+
 # --- The classification -------------------------------------------------------------------
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -216,6 +304,23 @@ KWARGS: dict[str, Kwargs] = {
     "trajectories:transition": lambda w: {"pk": _trajectory(w).pk, "to": Status.INTAKE.value},
     "trajectories:change-employer": lambda w: {"pk": _trajectory(w).pk},
     "trajectories:outcome": lambda w: {"pk": _trajectory(w).pk},
+    "trajectories:plan": _work,
+    "trajectories:plan-edit": _work,
+    "trajectories:plan-version": lambda w: _work(w, number=1),
+    "trajectories:plan-approve": lambda w: _work(w, number=1),
+    "trajectories:plan-signed": lambda w: _work(w, number=1),
+    "trajectories:plan-signed-download": lambda w: _work(w, number=1),
+    "trajectories:reviews": _work,
+    "trajectories:review-add": _work,
+    "trajectories:hours": _work,
+    "trajectories:hours-log": _work,
+    "trajectories:hours-approve": lambda w: _work(w, entry=_at_work(w).hours.pk),
+    "trajectories:assessments": _work,
+    "trajectories:assessment-edit": lambda w: _work(w, work_process=_at_work(w).assessment.work_process_id),
+    "trajectories:assessment-confirm": lambda w: _work(w, assessment=_at_work(w).assessment.pk),
+    "trajectories:evidence-download": lambda w: _work(w, file=_at_work(w).evidence.pk),
+    "trajectories:log": _work,
+    "trajectories:log-add": _work,
     # Public: an unknown credential must lead nowhere.
     "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
@@ -270,6 +375,23 @@ RESTRICTED: dict[str, Callable[[World], User]] = {
     "qualifications:import": _platform_admin,
     "qualifications:import-list": _platform_admin,
     "qualifications:import-detail": _platform_admin,
+    # The parties of a trajectory at work: the workplace trainer logs and approves hours and
+    # assesses work processes; the school confirms mastered ones.
+    "trajectories:hours-log": lambda w: _at_work(w).trainer,
+    "trajectories:hours-approve": lambda w: _at_work(w).trainer,
+    "trajectories:assessment-edit": lambda w: _at_work(w).trainer,
+    "trajectories:assessment-confirm": lambda w: _at_work(w).school_staff,
+}
+
+# Restricted pages about a person, each for a reason: an organisation's administrator without
+# a role in the person's trajectory does not see the person at all, so (c) expects a 404 there
+# instead of a 403.
+_PARTIES = "only the parties of a trajectory see the learner's work; an administrator alone is no party"
+PERSONAL: dict[str, str] = {
+    "trajectories:hours-log": _PARTIES,
+    "trajectories:hours-approve": _PARTIES,
+    "trajectories:assessment-edit": _PARTIES,
+    "trajectories:assessment-confirm": _PARTIES,
 }
 
 
@@ -537,7 +659,7 @@ def test_every_url_pattern_is_classified() -> None:
 
 def test_every_listed_pattern_still_exists() -> None:
     keys = {r.key for r in ROUTES}
-    listed = {*KWARGS, *ADMIN_KWARGS, *SHARED, *PUBLIC, *EXCLUDED, *RESTRICTED}
+    listed = {*KWARGS, *ADMIN_KWARGS, *SHARED, *PUBLIC, *EXCLUDED, *RESTRICTED, *PERSONAL}
     registered = {m._meta.label_lower for m in admin.site._registry}
 
     assert sorted(listed - keys) == []
@@ -545,7 +667,9 @@ def test_every_listed_pattern_still_exists() -> None:
 
 
 def test_every_public_shared_and_excluded_entry_gives_a_reason() -> None:
-    assert all(len(reason) >= 20 for reason in [*PUBLIC.values(), *SHARED.values(), *EXCLUDED.values()])
+    assert all(
+        len(reason) >= 20 for reason in [*PUBLIC.values(), *SHARED.values(), *EXCLUDED.values(), *PERSONAL.values()]
+    )
 
 
 def test_each_concrete_url_reaches_its_own_pattern(world: World) -> None:
@@ -660,6 +784,16 @@ def _refused(client: Client, url: str) -> list[str]:
     return problems
 
 
+def _hidden(client: Client, url: str) -> list[str]:
+    """Problems, if GET (unless the page is POST-only) and POST are not both a 404."""
+    problems = []
+    for method in ("GET", "POST"):
+        response = _request(client, method, url)
+        if _status(response) not in ((404, 405) if method == "GET" else (404,)):
+            problems.append(f"{method} {url}: {_outcome(response)}")
+    return problems
+
+
 def _opens(client: Client, url: str) -> HttpResponseBase | str:
     """GET the page; for a POST-only action (405 on GET), POST it and expect a redirect."""
     response = _request(client, "GET", url)
@@ -686,7 +820,10 @@ def test_an_organisations_administrator_gets_403_on_pages_for_other_roles(world:
     assert routes
     failures = []
     for route, url in _concrete(world, routes):
-        failures += [f"{problem} ({route.key})" for problem in _refused(client, url)]
+        if route.key in PERSONAL:
+            failures += [f"{problem} ({route.key})" for problem in _hidden(client, url)]
+        else:
+            failures += [f"{problem} ({route.key})" for problem in _refused(client, url)]
 
     assert not failures, _report(failures, "Pages for other roles that an organisation's administrator reaches")
 
