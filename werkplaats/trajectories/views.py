@@ -96,6 +96,11 @@ def _managed(request: HttpRequest, pk: int) -> Trajectory:
     return trajectory
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The POST data on a POST (even when empty: a form of buttons only), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _version(form: Form) -> int | None:
     value = form.cleaned_data.get("expected_version")
     return int(value) if value is not None else None
@@ -110,7 +115,7 @@ def learner_register(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         raise PermissionDenied
     require_role(request.user, organisation, Role.CONSULTANT, Role.COORDINATOR)
-    form = LearnerForm(request.POST or None)
+    form = LearnerForm(_posted(request))
     duplicate: Learner | None = None
     if request.method == "POST" and form.is_valid():
         fields = form.learner_fields()
@@ -214,7 +219,7 @@ def trajectory_create(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_create_trajectory(request.user, learner):
         raise PermissionDenied
     form = TrajectoryForm(
-        request.POST or None, learner=learner, initial={"consultant": request.user.pk, "review_interval_weeks": 6}
+        _posted(request), learner=learner, initial={"consultant": request.user.pk, "review_interval_weeks": 6}
     )
     funding = _funding_formset(request)
     if request.method == "POST" and "add_funding" not in request.POST and all([form.is_valid(), funding.is_valid()]):
@@ -243,7 +248,7 @@ def trajectory_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "expected_version": trajectory.version,
     }
     form = TrajectoryForm(
-        request.POST or None,
+        _posted(request),
         initial=initial,
         learner=trajectory.learner,
         trajectory=trajectory,
@@ -361,7 +366,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             )
             return redirect(trajectory)
         raise PermissionDenied
-    form = TransitionForm(request.POST or None, to=to, initial={"expected_version": trajectory.version})
+    form = TransitionForm(_posted(request), to=to, initial={"expected_version": trajectory.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -398,7 +403,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
 @login_required
 def change_employer(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _managed(request, pk)
-    form = ChangeEmployerForm(request.POST or None, trajectory=trajectory)
+    form = ChangeEmployerForm(_posted(request), trajectory=trajectory)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -423,7 +428,7 @@ def change_employer(request: HttpRequest, pk: int) -> HttpResponse:
 def outcome(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = _managed(request, pk)
     form = OutcomeForm(
-        request.POST or None,
+        _posted(request),
         initial={
             "outcome_at_completion": trajectory.outcome_at_completion,
             "outcome_after_six_months": trajectory.outcome_after_six_months,
