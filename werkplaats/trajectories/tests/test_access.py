@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -163,7 +164,7 @@ def test_platform_administrators_see_everything(trajectory: Trajectory, platform
 def test_an_ended_membership_no_longer_gives_access(trajectory: Trajectory, coach: User) -> None:
     from django.utils import timezone
 
-    coach.memberships.update(ended_at=timezone.now())  # type: ignore[attr-defined]
+    coach.memberships.update(ended_at=timezone.now())
     fresh = User.objects.get(pk=coach.pk)
 
     assert sees(fresh, trajectory) == (False, False)
@@ -232,7 +233,7 @@ def test_a_learner_with_the_same_name_and_birth_date_is_not_registered_twice(
 ) -> None:
     from django.core.exceptions import ValidationError
 
-    same = {
+    same: dict[str, Any] = {
         "first_name": " noor ",
         "last_name": "JANSEN",
         "date_of_birth": datetime.date(1990, 5, 1),

@@ -4,6 +4,7 @@ open trajectories that depend on it, and placed trajectories take places in the 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def withdraw(recognition: Recognition, by: User) -> list[object]:
 
 def sibling(trajectory: Trajectory, **fields: object) -> Trajectory:
     """Another trajectory like ``trajectory`` (same employer, qualification and people)."""
-    values = {
+    values: dict[str, Any] = {
         "learner": LearnerFactory.create(organisation=trajectory.learner.organisation),
         "qualification": trajectory.qualification,
         "employer": trajectory.employer,
