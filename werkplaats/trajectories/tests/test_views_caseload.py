@@ -1,0 +1,224 @@
+"""Caseloads: whose trajectories, warnings, filters, a query count that does not grow with the
+rows, and exports with the same rows and columns as the page and never any support needs."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from werkplaats.accounts.models import User
+from werkplaats.organisations.models import Organisation, Role
+from werkplaats.organisations.tests.factories import member_of
+from werkplaats.qualifications.models import Qualification
+from werkplaats.recognitions.models import Recognition
+from werkplaats.trajectories import caseloads, exports
+from werkplaats.trajectories.models import (
+    IntendedOutcome,
+    Learner,
+    ProgressReview,
+    Route,
+    Status,
+    Trajectory,
+)
+
+from .factories import LearnerFactory, event
+
+CASELOAD = reverse("trajectories:caseload")
+
+
+def _client(user: User) -> Client:
+    User.objects.filter(pk=user.pk).update(language="en")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _make(
+    n: int, organisation: Organisation, *, employer: Organisation, qualification: Qualification, consultant: User
+) -> list[Trajectory]:
+    """``n`` trajectories of ``organisation``'s learners in varied states, with events and reviews."""
+    now = timezone.now()
+    made = []
+    states = [Status.REFERRED, Status.INTAKE, Status.SEARCHING, Status.PLACED, Status.IN_PROGRESS, Status.PAUSED]
+    for i in range(n):
+        learner = LearnerFactory.create(organisation=organisation, support_needs=f"GEHEIM-{i}")
+        status = states[i % len(states)]
+        started = now - datetime.timedelta(days=20 + 4 * i)
+        trajectory = Trajectory.objects.create(
+            learner=learner,
+            route=Route.PRAKTIJKLEREN,
+            intended_outcome=IntendedOutcome.CERTIFICATE,
+            qualification=qualification,
+            employer=employer,
+            consultant=consultant,
+            status=status,
+            status_changed_at=started + datetime.timedelta(days=5),
+            planned_start=started.date(),
+            created_at=started,
+        )
+        event(trajectory, Status.REFERRED, at=started)
+        event(trajectory, status, frm=Status.REFERRED, at=started + datetime.timedelta(days=5))
+        if i % 3 == 0:
+            ProgressReview.objects.create(
+                trajectory=trajectory, held_on=started.date(), attendees="drie partijen", created_by=consultant
+            )
+        made.append(trajectory)
+    return made
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("url", [CASELOAD, reverse("trajectories:caseload-csv"), reverse("trajectories:caseload-xlsx")])
+def test_the_caseload_query_count_does_not_grow_with_its_rows(
+    url: str,
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+    recognition: Recognition,
+) -> None:
+    client = _client(consultant)
+    _make(5, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    small = _queries(client, url)
+    _make(35, organisation, employer=employer_for(organisation), qualification=qualification, consultant=consultant)
+    large = _queries(client, url)
+
+    assert Trajectory.objects.count() == 40
+    assert large == small
+
+
+def employer_for(organisation: Organisation) -> Organisation:
+    from .factories import employer_in
+
+    return employer_in(organisation)
+
+
+def test_the_consultant_sees_their_organisations_trajectories_with_warnings(
+    organisation: Organisation, consultant: User, employer: Organisation, qualification: Qualification
+) -> None:
+    """No recognition for the employer: placed trajectories warn about it; an old referral is late."""
+    made = _make(6, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    late = made[0]
+    Trajectory.objects.filter(pk=late.pk).update(created_at=timezone.now() - datetime.timedelta(days=400))
+    late.events.filter(from_status="").update(at=timezone.now() - datetime.timedelta(days=400))
+
+    response = _client(consultant).get(CASELOAD)
+
+    assert response.status_code == 200
+    rows = response.context["page"].object_list
+    assert len(rows) == 6
+    by_state = {r.trajectory.status: r for r in rows}
+    assert caseloads.CaseWarning.NOT_RECOGNISED in by_state[Status.PLACED].warnings
+    assert caseloads.CaseWarning.NOT_RECOGNISED not in by_state[Status.INTAKE].warnings
+    assert caseloads.CaseWarning.LATE in by_state[Status.REFERRED].warnings
+    assert b"past the 6-month norm" in response.content.lower()
+
+
+def test_filters_and_sorting(
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+    recognition: Recognition,
+) -> None:
+    made = _make(6, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    today = timezone.localdate()
+    ProgressReview.objects.create(
+        trajectory=made[3],  # placed
+        held_on=today - datetime.timedelta(days=20),
+        next_review_on=today - datetime.timedelta(days=3),
+        attendees="drie partijen",
+    )
+    client = _client(consultant)
+
+    placed = client.get(CASELOAD, {"state": Status.PLACED}).context["page"].object_list
+    assert [r.trajectory.status for r in placed] == [Status.PLACED]
+
+    overdue = client.get(CASELOAD, {"warning": caseloads.CaseWarning.OVERDUE_REVIEW}).context["page"].object_list
+    assert overdue
+    assert all(caseloads.CaseWarning.OVERDUE_REVIEW in r.warnings for r in overdue)
+
+    by_days = client.get(CASELOAD, {"sort": "days", "order": "desc"}).context["page"].object_list
+    assert [r.days_in_state for r in by_days] == sorted((r.days_in_state for r in by_days), reverse=True)
+
+    nonsense = client.get(CASELOAD, {"state": "x", "warning": "y", "sort": "z", "order": "q", "page": "-1"})
+    assert nonsense.status_code == 200
+
+
+def test_each_role_sees_its_own_caseload(
+    organisation: Organisation,
+    consultant: User,
+    coordinator: User,
+    trainer: User,
+    coach: User,
+    outsider: User,
+    trajectory: Trajectory,
+    employer: Organisation,
+    qualification: Qualification,
+) -> None:
+    other_employer_trainer = member_of(employer_for(organisation), Role.WORKPLACE_TRAINER)
+
+    def learners(user: User) -> list[Learner]:
+        return [r.trajectory.learner for r in _client(user).get(CASELOAD).context["page"].object_list]
+
+    assert learners(consultant) == [trajectory.learner]
+    assert learners(coordinator) == [trajectory.learner]
+    assert learners(trainer) == [trajectory.learner]
+    assert learners(coach) == [trajectory.learner]
+    assert learners(other_employer_trainer) == []
+    assert learners(outsider) == []
+
+
+def test_csv_and_xlsx_have_the_same_rows_and_columns_and_no_support_needs(
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+    recognition: Recognition,
+) -> None:
+    _make(7, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    client = _client(consultant)
+
+    csv_response = client.get(reverse("trajectories:caseload-csv"))
+    text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+    csv_rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+
+    xlsx_response = client.get(reverse("trajectories:caseload-xlsx"))
+    sheet = load_workbook(io.BytesIO(xlsx_response.content)).active
+    xlsx_rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+
+    assert csv_response["Content-Type"].startswith("text/csv")
+    assert csv_rows[0] == ["Learner", "Qualification", "Employer", "State", "Days in state", "Next review", "Warnings"]
+    assert len(csv_rows) == 8
+    assert csv_rows == xlsx_rows
+    assert "GEHEIM" not in text
+    assert not any("GEHEIM" in cell for row in xlsx_rows for cell in row)
+    assert not any("support" in h.lower() for h in csv_rows[0])
+
+
+def test_the_export_headers_are_in_dutch_by_default(
+    organisation: Organisation, consultant: User, trajectory: Trajectory
+) -> None:
+    client = Client()
+    client.force_login(consultant)  # the factory's users speak Dutch, the default
+
+    text = b"".join(client.get(reverse("trajectories:caseload-csv")).streaming_content).decode("utf-8-sig")
+
+    with translation.override("nl"):
+        assert text.splitlines()[0] == ";".join(exports.headers())
