@@ -834,16 +834,20 @@ def record_outcome(
     return locked
 
 
-def caseload(user: Any, organisation: Organisation | None) -> QuerySet[Trajectory]:
+def caseload(
+    user: Any, organisation: Organisation | None, *, roles: Iterable[str] | None = None
+) -> QuerySet[Trajectory]:
     """The trajectories the user follows for ``organisation``, by the roles held there: a
     consultant the organisation's learners (and trajectories naming them as consultant), school
     staff their school's (and those they coach), a workplace trainer their company's (and those
-    naming them), a coordinator the region's. Always within ``visible_to``."""
+    naming them), a coordinator the region's; only ``roles`` of them, when given. Always within
+    ``visible_to``."""
     access = get_access(user)
     visible = Trajectory.objects.visible_to(user)
     if organisation is None:
         return visible if access.is_platform_admin else visible.none()
-    roles = access.roles_in(organisation)
+    held = access.roles_in(organisation)
+    roles = held & set(roles) if roles is not None else held
     me = access.user_id
     query = Q(pk__in=[])
     if Role.CONSULTANT in roles:
@@ -857,7 +861,7 @@ def caseload(user: Any, organisation: Organisation | None) -> QuerySet[Trajector
         query |= (
             Q(learner__organisation__region_id=region) | Q(school__region_id=region) | Q(employer__region_id=region)
         )
-    if access.is_platform_admin and not roles:
+    if access.is_platform_admin and not held:
         return visible
     return visible.filter(query)
 
