@@ -12,6 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Organisation, Role
+from werkplaats.trajectories import caseloads
+from werkplaats.trajectories.models import Trajectory
+
+# Roles whose home-page section summarises their caseload.
+CASELOAD_ROLES = (Role.COORDINATOR, Role.CONSULTANT, Role.SCHOOL_STAFF, Role.WORKPLACE_TRAINER)
 
 
 # Outside ATOMIC_REQUESTS: opening the request's transaction needs the database, and an
@@ -50,6 +55,18 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if organisation is not None and Role.ADMIN in roles:
         context["member_count"] = Membership.objects.active().filter(organisation=organisation).count()
+    context["caseloads"] = {
+        role: caseloads.summarise(caseloads.build_rows(caseloads.queryset(request.user, organisation, roles=[role])))
+        for role in CASELOAD_ROLES
+        if organisation is not None and role in roles
+    }
+    if Role.LEARNER in roles:
+        context["own_trajectories"] = (
+            Trajectory.objects.visible_to(request.user)
+            .filter(learner__user=request.user)
+            .select_related("qualification")
+            .order_by("-created_at")
+        )
     return render(request, "core/home.html", context)
 
 

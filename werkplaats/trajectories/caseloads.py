@@ -33,6 +33,9 @@ class CaseWarning(models.TextChoices):
 # What the state filter offers besides the states themselves.
 OPEN = "open"
 ALL = "all"
+# What the warning filter offers besides each warning: any of them, or either of the norm's two.
+ANY = "any"
+NORM = "norm"
 
 SORT_KEYS = ("learner", "qualification", "employer", "state", "days", "review", "warnings")
 
@@ -70,10 +73,12 @@ class Row:
         return [str(CaseWarning(w).label) for w in self.warnings]
 
 
-def queryset(user: Any, organisation: Organisation | None) -> QuerySet[Trajectory]:
+def queryset(
+    user: Any, organisation: Organisation | None, *, roles: Iterable[str] | None = None
+) -> QuerySet[Trajectory]:
     last_review = ProgressReview.objects.filter(trajectory=OuterRef("pk")).order_by("-held_on", "-id")
     return (
-        services.caseload(user, organisation)
+        services.caseload(user, organisation, roles=roles)
         .select_related("learner", "qualification", "employer", "school")
         .prefetch_related(
             Prefetch(
@@ -121,8 +126,10 @@ def select(rows: Sequence[Row], *, state: str = OPEN, warning: str = "") -> list
         chosen = [r for r in chosen if r.trajectory.is_open]
     elif state in Status.values:
         chosen = [r for r in chosen if r.trajectory.status == state]
-    if warning == "any":
+    if warning == ANY:
         chosen = [r for r in chosen if r.warnings]
+    elif warning == NORM:
+        chosen = [r for r in chosen if {CaseWarning.AT_RISK, CaseWarning.LATE} & set(r.warnings)]
     elif warning in CaseWarning.values:
         chosen = [r for r in chosen if warning in r.warnings]
     return chosen

@@ -325,7 +325,12 @@ class CaseloadFilterForm(forms.Form):
     warning = forms.ChoiceField(
         label=_("Warning"),
         required=False,
-        choices=[("", _("any or none")), ("any", _("with any warning")), *caseloads.CaseWarning.choices],
+        choices=[
+            ("", _("any or none")),
+            (caseloads.ANY, _("with any warning")),
+            (caseloads.NORM, _("at risk of or past the 6-month norm")),
+            *caseloads.CaseWarning.choices,
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),

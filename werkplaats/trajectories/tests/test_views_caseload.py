@@ -222,3 +222,21 @@ def test_the_export_headers_are_in_dutch_by_default(
 
     with translation.override("nl"):
         assert text.splitlines()[0] == ";".join(exports.headers())
+
+
+def test_the_home_page_summarises_the_caseload_per_role(
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+) -> None:
+    made = _make(4, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    Trajectory.objects.filter(pk=made[0].pk).update(created_at=timezone.now() - datetime.timedelta(days=170))
+    made[0].events.filter(from_status="").update(at=timezone.now() - datetime.timedelta(days=170))
+
+    response = _client(consultant).get(reverse("core:home"))
+
+    summary = response.context["caseloads"][Role.CONSULTANT]
+    assert (summary.total, summary.at_risk) == (4, 1)
+    assert b"4 open trajectories in your caseload" in response.content
+    assert f"{CASELOAD}?warning=norm".encode() in response.content
