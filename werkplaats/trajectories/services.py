@@ -164,6 +164,7 @@ def create_trajectory(learner: Learner, *, by: Any, **fields: Any) -> Trajectory
     ):
         raise PermissionDenied
     trajectory = Trajectory(learner=learner, created_by=by, **fields)
+    trajectory.status_changed_at = trajectory.created_at  # referred since registration, also when backdated
     _check_parties(trajectory)
     trajectory.full_clean()
     trajectory.save()
