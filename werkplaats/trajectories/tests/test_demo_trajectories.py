@@ -69,7 +69,7 @@ def test_every_placed_trajectory_is_at_an_employer_recognised_on_its_start_date(
         plan = services.current_plan(trajectory)
         assert plan is not None and plan.is_agreed
         if trajectory.needs_recognition:
-            assert trajectory.qualification is not None
+            assert trajectory.qualification is not None and trajectory.employer is not None
             assert is_recognised(trajectory.employer, trajectory.qualification, on=trajectory.planned_start), trajectory
 
 

@@ -125,6 +125,23 @@ def test_registering_a_trajectory_writes_the_created_event_at_the_registration_t
     assert event.at == trajectory.created_at
 
 
+def test_a_backdated_registration_is_referred_since_then(
+    learner: object, consultant: User, qualification: object
+) -> None:
+    registered = AT - datetime.timedelta(days=40)
+
+    trajectory = services.create_trajectory(
+        learner,  # type: ignore[arg-type]
+        by=consultant,
+        route="bbl",
+        intended_outcome="diploma",
+        qualification=qualification,
+        created_at=registered,
+    )
+
+    assert trajectory.status_changed_at == registered == trajectory.events.get().at
+
+
 def test_events_cannot_be_changed_after_they_are_written(trajectory: Trajectory) -> None:
     event = trajectory.events.get()
     event.reason = "rewritten"
