@@ -13,8 +13,6 @@ from django.db import transaction
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +34,6 @@ from .forms import (
 from .models import EventKind, FundingSource, Learner, Status, StopReason, Trajectory, TrajectoryEvent
 
 PAGE_SIZE = 50
-WORK_SECTIONS = "trajectories/work/sections.html"
 
 # What the button for each change of state says.
 TRANSITION_LABELS = {
@@ -318,11 +315,6 @@ def _detail_context(
             }
         )
     manage = services.can_manage(request.user, trajectory)
-    try:
-        get_template(WORK_SECTIONS)
-        has_work_sections = True
-    except TemplateDoesNotExist:
-        has_work_sections = False
     return {
         "trajectory": trajectory,
         "learner": trajectory.learner,
@@ -338,7 +330,6 @@ def _detail_context(
         "transitions": _transition_forms(request, trajectory, bound),
         "can_change_employer": manage and trajectory.status in (Status.PLACED, Status.IN_PROGRESS),
         "can_record_outcome": manage and trajectory.status == Status.COMPLETED,
-        "has_work_sections": has_work_sections,
         "stop_reasons": StopReason.choices,
     }
 
