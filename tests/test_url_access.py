@@ -249,8 +249,8 @@ def _at_work(w: World) -> AtWork:
     assessment = trajectory.assessments.get()
     return AtWork(
         trajectory=trajectory,
-        trainer=_present(trajectory.workplace_trainer),
-        school_staff=_present(trajectory.school_coach),
+        trainer=User.objects.get(trained_trajectories=trajectory),
+        school_staff=User.objects.get(coached_trajectories=trajectory),
         hours=trajectory.hours.get(),
         assessment=assessment,
         evidence=assessment.files.get(),

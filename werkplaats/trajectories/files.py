@@ -8,6 +8,7 @@ the file's first bytes, never by the name or the content type the browser sends.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,10 +28,27 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under WERKPLAATS_PRIVATE_DIR/trajectories, outside MEDIA_ROOT, without a URL. The
+    folder is read from the settings on every use, so a changed setting (tests) takes effect."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:
+        return str(Path(getattr(settings, "WERKPLAATS_PRIVATE_DIR", settings.BASE_DIR / "var")) / "trajectories")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no URL; they are downloaded through an access-checked view.")
+
+
 def private_storage() -> Storage:
-    """Storage outside MEDIA_ROOT (a callable, so tests can point the setting elsewhere)."""
-    location = Path(getattr(settings, "WERKPLAATS_PRIVATE_DIR", settings.BASE_DIR / "var")) / "trajectories"
-    return FileSystemStorage(location=location, base_url=None)
+    return PrivateStorage()
 
 
 def sniff(upload: IO[bytes] | Any) -> str | None:

@@ -50,6 +50,11 @@ class WorkProcessChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} {obj.title}"
 
 
+class WorkProcessField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: WorkProcess) -> str:
+        return f"{obj.code} {obj.title}"
+
+
 class PlanForm(forms.Form):
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
     learner_goals = text_field(_("Goals of the learner"), help_text=_("In the learner's own words."))
@@ -72,11 +77,12 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = list(work_processes)
         field = self.fields["work_processes"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = WorkProcess.objects.filter(pk__in=[wp.pk for wp in choices])
         self.work_process_choices = choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end comes after the start."))
@@ -111,7 +117,7 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         held_on = data.get("held_on")
         if held_on and held_on > timezone.localdate():
             self.add_error("held_on", _("Record a review once it has been held."))
@@ -147,7 +153,7 @@ class AssessmentForm(forms.Form):
 
 class LogEntryForm(forms.Form):
     text = forms.CharField(label=_("Entry"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
-    work_process = forms.ModelChoiceField(
+    work_process = WorkProcessField(
         label=_("Work process"), queryset=WorkProcess.objects.none(), required=False, empty_label=_("none")
     )
     goal = forms.CharField(label=_("Goal"), max_length=200, required=False)
@@ -155,5 +161,5 @@ class LogEntryForm(forms.Form):
     def __init__(self, *args: Any, work_processes: Iterable[WorkProcess] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["work_process"]
+        assert isinstance(field, WorkProcessField)
         field.queryset = WorkProcess.objects.filter(pk__in=[wp.pk for wp in work_processes]).select_related("core_task")
-        field.label_from_instance = lambda wp: f"{wp.code} {wp.title}"

@@ -43,7 +43,9 @@ def trajectories_due(today: datetime.date) -> list[tuple[Trajectory, datetime.da
     due_rows = []
     for trajectory in rows:
         due = services.next_review_due_after(
-            trajectory, last_held_on=trajectory.last_held_on, last_next_on=trajectory.last_next_on
+            trajectory,
+            last_held_on=trajectory.last_held_on,  # type: ignore[attr-defined]
+            last_next_on=trajectory.last_next_on,  # type: ignore[attr-defined]
         )
         if due is not None and due <= today:
             due_rows.append((trajectory, due))

@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -298,7 +298,7 @@ def plan_signed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
-def plan_signed_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def plan_signed_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     trajectory = _trajectory(request, pk)
     version = _version(trajectory, number)
     if not version.signed_copy:
@@ -527,7 +527,7 @@ def assessment_confirm(request: HttpRequest, pk: int, assessment: int) -> HttpRe
 
 
 @login_required
-def evidence_download(request: HttpRequest, pk: int, file: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
     trajectory = _trajectory(request, pk)
     evidence = get_object_or_404(EvidenceFile.objects.filter(assessment__trajectory=trajectory), pk=file)
     try:

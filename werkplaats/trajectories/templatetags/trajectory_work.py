@@ -33,7 +33,7 @@ def work_sections(trajectory: Trajectory, user: Any) -> dict[str, Any]:
         developing=Count("pk", filter=Q(level=Level.DEVELOPING)),
         confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
     )
-    total = trajectory.qualification.work_processes().count() if trajectory.qualification_id else 0
+    total = trajectory.qualification.work_processes().count() if trajectory.qualification is not None else 0
     return {
         "trajectory": trajectory,
         "current": current,

@@ -4,8 +4,11 @@ login page)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -21,15 +24,15 @@ from .work_world import WorkWorld
 
 
 @pytest.fixture
-def world(db: None, settings, tmp_path) -> WorkWorld:  # type: ignore[no-untyped-def]
+def world(db: None, settings: Any, tmp_path: Path) -> WorkWorld:
     settings.WERKPLAATS_PRIVATE_DIR = tmp_path / "private"
     world = work_world.build()
     t = world.trajectory
     plan = services.propose_plan(t, by=world.consultant, based_on=None, learner_goals="Leren plannen")
     services.record_signed_copy(plan, by=world.consultant, file=work_world.upload("getekend.pdf"))
-    monday = timezone.localdate() - timezone.timedelta(days=timezone.localdate().weekday() + 7)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday() + 7)
     services.log_hours(t, by=world.learner_user, week_start=monday, hours=Decimal(16))
-    wp = t.qualification.work_processes().get(code="B1-K1-W1")
+    wp = world.work_processes().get(code="B1-K1-W1")
     assessment = services.assess_work_process(t, wp, by=world.trainer, level=Level.MASTERED, on=timezone.localdate())
     services.add_evidence_file(assessment, by=world.trainer, upload=work_world.upload())
     return world
@@ -58,7 +61,7 @@ def _args(w: WorkWorld, name: str) -> list[int]:
         "plan-signed": [1],
         "plan-signed-download": [1],
         "hours-approve": [t.hours.get().pk],
-        "assessment-edit": [t.qualification.work_processes().get(code="B1-K1-W2").pk],
+        "assessment-edit": [w.work_processes().get(code="B1-K1-W2").pk],
         "assessment-confirm": [t.assessments.get().pk],
         "evidence-download": [t.assessments.get().files.get().pk],
     }.get(name, [])

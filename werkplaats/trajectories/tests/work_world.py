@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from werkplaats.accounts.models import User
@@ -42,14 +43,15 @@ def qualification(*, crebo: str = "25486", extra_work_processes: int = 0) -> Qua
     basis, _created = CoreTask.objects.get_or_create(
         file=file, code="B1-K1", defaults={"part": CorePart.BASIS, "title": "Begeleidt kinderen"}
     )
+    code = "P1-K1" if crebo == "25486" else f"P{crebo}-K1"  # a profieldeel of its own per qualification
     profile = CoreTask.objects.create(
-        file=file, qualification=result, code="P1-K1", part=CorePart.PROFILE, title="Werkt aan kwaliteit", position=1
+        file=file, qualification=result, code=code, part=CorePart.PROFILE, title="Werkt aan kwaliteit", position=1
     )
     WorkProcess.objects.get_or_create(core_task=basis, code="B1-K1-W1", defaults={"title": "Observeert", "position": 1})
     WorkProcess.objects.get_or_create(core_task=basis, code="B1-K1-W2", defaults={"title": "Speelt", "position": 2})
-    WorkProcess.objects.create(core_task=profile, code="P1-K1-W1", title="Evalueert", position=1)
+    WorkProcess.objects.create(core_task=profile, code=f"{code}-W1", title="Evalueert", position=1)
     for n in range(extra_work_processes):
-        WorkProcess.objects.create(core_task=profile, code=f"P1-K1-W{n + 2}", title=f"Extra {n}", position=n + 2)
+        WorkProcess.objects.create(core_task=profile, code=f"{code}-W{n + 2}", title=f"Extra {n}", position=n + 2)
     return result
 
 
@@ -69,6 +71,14 @@ class WorkWorld:
     def refresh(self) -> Trajectory:
         self.trajectory.refresh_from_db()
         return self.trajectory
+
+    @property
+    def qualification(self) -> Qualification:
+        assert self.trajectory.qualification is not None
+        return self.trajectory.qualification
+
+    def work_processes(self) -> QuerySet[WorkProcess]:
+        return self.qualification.work_processes()
 
 
 def build(*, status: str = Status.IN_PROGRESS, weeks_ago: int = 8) -> WorkWorld:
