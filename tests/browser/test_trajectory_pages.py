@@ -38,7 +38,7 @@ def test_a_consultant_registers_a_learner_and_starts_a_trajectory(page: Page, si
     page.keyboard.press("Tab")
     page.keyboard.type("Jansen")
     page.keyboard.press("Tab")
-    page.keyboard.type("01051990")  # the date field in a Dutch browser: dd-mm-jjjj
+    page.keyboard.type("01051990")  # the date segments in the order of the browser's locale
     _tab_to(page, "#id_target_group")
     page.keyboard.press("p")  # Participatiewet
     _tab_to(page, "#id_support_needs")
