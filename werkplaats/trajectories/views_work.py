@@ -445,12 +445,15 @@ def assessments(request: HttpRequest, pk: int) -> HttpResponse:
     for group in groups:
         group["rows"] = [{"work_process": wp, "assessment": found.get(wp.pk)} for wp in group["work_processes"]]
     counts = {level: sum(1 for a in found.values() if a.level == level) for level in Level.values}
+    plan = services.current_plan(trajectory)
+    in_plan = set(plan.work_processes.values_list("pk", flat=True)) if plan is not None else set()
     return _page(
         request,
         "assessments.html",
         trajectory,
         "assessments",
         groups=groups,
+        in_plan=in_plan,
         counts=counts,
         total=len(processes),
         confirmed=sum(1 for a in found.values() if a.confirmed_at),
