@@ -180,7 +180,11 @@ def test_three_parties_agree_the_plan_then_hours_and_an_assessment_are_recorded(
         school_page.locator('main form[action$="/confirm/"] button').click()
     check_a11y(school_page)
     screenshot(school_page, "work-assessments")
-    for path, name in ((f"{base}/reviews/", "work-reviews"), (f"{base}/log/", "work-log")):
+    for path, name in (
+        (f"{base}/reviews/", "work-reviews"),
+        (f"{base}/log/", "work-log"),
+        (f"{base}/", "work-trajectory-sections"),
+    ):
         visit(school_page, path, name)
     school_context.close()
 

@@ -37,7 +37,11 @@ class ReviewStatus:
     interval_weeks: int
     last: ProgressReview | None
     due: datetime.date | None
-    days_overdue: int
+    today: datetime.date
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.due).days if self.due is not None and self.due < self.today else 0
 
     @property
     def is_overdue(self) -> bool:
@@ -45,23 +49,21 @@ class ReviewStatus:
 
     @property
     def is_due_today(self) -> bool:
-        return self.due is not None and self.days_overdue == 0
+        return self.due == self.today
 
 
 def review_status(
     trajectory: Trajectory, reviews: Sequence[ProgressReview], *, today: datetime.date | None = None
 ) -> ReviewStatus:
     """``reviews`` newest first, as the reviews page lists them (no extra query)."""
-    today = today or timezone.localdate()
     last = reviews[0] if reviews else None
     due = services.next_review_due_after(
         trajectory,
         last_held_on=last.held_on if last else None,
         last_next_on=last.next_review_on if last else None,
     )
-    overdue = (today - due).days if due is not None and due <= today else -1
     return ReviewStatus(
-        interval_weeks=trajectory.review_interval_weeks, last=last, due=due, days_overdue=max(overdue, 0)
+        interval_weeks=trajectory.review_interval_weeks, last=last, due=due, today=today or timezone.localdate()
     )
 
 

@@ -377,3 +377,14 @@ def test_the_sections_for_the_trajectory_page_summarise_the_work(world: WorkWorl
     assert "Eerste week" in html
     assert reverse("trajectories:plan", args=[world.trajectory.pk]) in html
     assert len(queries) <= 12
+
+
+def test_a_review_due_later_is_neither_overdue_nor_due_today(world: WorkWorld) -> None:
+    today = timezone.localdate()
+    services.record_review(world.trajectory, by=world.consultant, held_on=today, attendees="Noor")
+
+    page = _client(world.consultant).get(_url(world, "reviews")).content.decode()
+
+    assert "Overdue" not in page and "Due today" not in page
+    due = today + datetime.timedelta(weeks=6)
+    assert f"The next progress review is due on {due.day} " in page
