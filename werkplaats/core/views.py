@@ -63,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.LEARNER in roles:
         context["own_trajectories"] = (
             Trajectory.objects.visible_to(request.user)
-            .filter(learner__user=request.user)
+            .filter(learner__user_id=access.user_id or 0)
             .select_related("qualification")
             .order_by("-created_at")
         )

@@ -48,7 +48,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 def people_with_role(
-    role: str, *, region_id: int | None = None, organisation_id: int | None = None, also: list[int] | None = None
+    role: str,
+    *,
+    region_id: int | None = None,
+    organisation_id: int | None = None,
+    also: list[int | None] | None = None,
 ) -> QuerySet[User]:
     """Active users holding ``role`` in an active organisation (of ``region_id``, or exactly
     ``organisation_id``, when given), plus the users ``also`` names (the current choice)."""
@@ -199,7 +203,7 @@ class TrajectoryForm(forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end < start:
             self.add_error("planned_end", _("The planned end comes after the planned start."))
@@ -222,14 +226,14 @@ class FundingForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period ends after it starts."))
         return data
 
 
-class BaseFundingFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseFundingFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict[str, Any]]:
         return [
             form.cleaned_data

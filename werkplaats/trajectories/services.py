@@ -877,9 +877,9 @@ def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.
     placed = [
         t
         for t in trajectories
-        if t.status in PLACED_STATES and t.needs_recognition and t.employer_id and t.qualification_id
+        if t.status in PLACED_STATES and t.needs_recognition and t.employer is not None and t.qualification is not None
     ]
-    pairs = {(t.employer_id, t.qualification.crebo) for t in placed if t.qualification is not None}
+    pairs = {(t.employer.pk, t.qualification.crebo) for t in placed if t.employer and t.qualification}
     if not pairs:
         return set()
     if isinstance(get_registry(), LocalRegister):
@@ -889,9 +889,13 @@ def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.
             .values_list("employer_id", "crebo")
         )
     else:
-        employers = {t.employer_id: t.employer for t in placed}
-        recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}  # type: ignore[arg-type]
-    return {t.pk for t in placed if (t.employer_id, t.qualification.crebo) not in recognised}  # type: ignore[union-attr]
+        employers = {t.employer.pk: t.employer for t in placed if t.employer}
+        recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}
+    return {
+        t.pk
+        for t in placed
+        if t.employer and t.qualification and (t.employer.pk, t.qualification.crebo) not in recognised
+    }
 
 
 @transaction.atomic
