@@ -21,8 +21,9 @@ def _clear_cache():
 
 @pytest.fixture
 def demo(db):
-    """The demo region, loaded the way `make run` loads it."""
+    """The demo region, loaded the way `make run` loads it (without the demo trajectories: tests
+    that need them load them with ``werkplaats.demo.trajectories.load_trajectories``)."""
     from werkplaats.demo.services import load_demo
 
-    load_demo()
+    load_demo(trajectories=False)
     return None

@@ -64,7 +64,7 @@ def site(transactional_db: None, live_server: LiveServer, settings: Any) -> str:
     """
     from werkplaats.demo.services import load_demo
 
-    load_demo()
+    load_demo(trajectories=False)
     # Links in e-mails (invitations, password reset) must point at this server, not at the development address.
     settings.WERKPLAATS_BASE_URL = live_server.url
     return live_server.url

@@ -14,6 +14,7 @@ from werkplaats.qualifications.services import import_catalogue
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
 from .places import load_places
 from .recognitions import load_recognitions
+from .trajectories import load_trajectories
 
 CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "qualifications" / "data"
 
@@ -26,6 +27,7 @@ class DemoSummary:
     qualifications_added: int = 0
     places_set: int = 0
     recognitions_added: int = 0
+    trajectories_added: int = 0
 
 
 def catalogue_files() -> list[tuple[str, bytes]]:
@@ -37,8 +39,11 @@ def catalogue_files() -> list[tuple[str, bytes]]:
 
 
 @transaction.atomic
-def load_demo() -> DemoSummary:
-    """Create the demo region. Idempotent: what exists is left as it is."""
+def load_demo(*, trajectories: bool = True) -> DemoSummary:
+    """Create the demo region. Idempotent: what exists is left as it is.
+
+    ``trajectories=False`` leaves out the ~40 demo trajectories (tests that do not need them
+    load faster)."""
     summary = DemoSummary()
     if Region.objects.count() < 35:
         import_regions()
@@ -76,4 +81,6 @@ def load_demo() -> DemoSummary:
             summary.memberships_changed += 1
     summary.places_set = load_places()
     summary.recognitions_added = load_recognitions()
+    if trajectories:
+        summary.trajectories_added = load_trajectories()
     return summary

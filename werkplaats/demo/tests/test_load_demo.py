@@ -13,13 +13,15 @@ def _counts() -> tuple[int, int, int]:
     return User.objects.count(), Organisation.objects.count(), Membership.objects.count()
 
 
-def test_loading_the_demo_twice_changes_nothing(demo: None) -> None:
+def test_loading_the_demo_twice_changes_nothing(db: None) -> None:
+    load_demo()
     before = _counts()
 
     summary = load_demo()
 
     assert _counts() == before
     assert (summary.organisations_created, summary.users_created, summary.memberships_changed) == (0, 0, 0)
+    assert (summary.qualifications_added, summary.recognitions_added, summary.trajectories_added) == (0, 0, 0)
 
 
 def test_every_demo_account_holds_the_roles_the_readme_lists(demo: None) -> None:

@@ -15,5 +15,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"demo: {summary.organisations_created} organisations, {summary.users_created} users, "
             f"{summary.memberships_changed} memberships added, {summary.qualifications_added} qualifications added, "
-            f"{summary.places_set} locations set, {summary.recognitions_added} recognitions added"
+            f"{summary.places_set} locations set, {summary.recognitions_added} recognitions added, "
+            f"{summary.trajectories_added} trajectories added"
         )
