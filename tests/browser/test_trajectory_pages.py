@@ -26,7 +26,7 @@ def _tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
 
 def test_a_consultant_registers_a_learner_and_starts_a_trajectory(page: Page, site: str) -> None:
     log_in(page, "consultant@demo.nl")
-    visit(page, "/caseload/", "caseload-empty")
+    visit(page, "/caseload/", "trajectory-caseload-before")
 
     page.locator('main a[href="/learners/new/"]').click()
     expect(page).to_have_url(re.compile(r"/learners/new/$"))
