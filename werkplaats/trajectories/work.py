@@ -88,6 +88,7 @@ class HoursOverview:
     end: datetime.date | None
     weeks_so_far: int
     weeks_total: int | None
+    weeks_without_hours: int
 
     @property
     def agreed_so_far(self) -> Decimal | None:
@@ -122,7 +123,9 @@ def hours_overview(
     approved = sum((r.hours for r in rows if r.approved_at is not None), Decimal(0))
     start = (plan.start_date if plan else None) or trajectory.planned_start
     end = (plan.end_date if plan else None) or trajectory.planned_end
-    weeks_so_far = _weeks(start, min(today, end) if end else today) if start else 0
+    last = min(today, end) if end else today
+    weeks_so_far = _weeks(start, last) if start else 0
+    weeks_logged = len({r.week_start for r in rows if start and _monday(start) <= r.week_start <= _monday(last)})
     return HoursOverview(
         logged=logged,
         approved=approved,
@@ -132,4 +135,5 @@ def hours_overview(
         end=end,
         weeks_so_far=weeks_so_far,
         weeks_total=_weeks(start, end) if start and end else None,
+        weeks_without_hours=max(weeks_so_far - weeks_logged, 0),
     )

@@ -388,3 +388,14 @@ def test_a_review_due_later_is_neither_overdue_nor_due_today(world: WorkWorld) -
     assert "Overdue" not in page and "Due today" not in page
     due = today + datetime.timedelta(weeks=6)
     assert f"The next progress review is due on {due.day} " in page
+
+
+def test_weeks_without_hours_are_counted(world: WorkWorld) -> None:
+    # Started 8 weeks ago: 9 weeks up to this one, of which 2 have hours.
+    for weeks_ago in (1, 3):
+        services.log_hours(world.trajectory, by=world.trainer, week_start=_monday(weeks_ago), hours=Decimal(8))
+
+    overview = _client(world.consultant).get(_url(world, "hours")).context["overview"]
+
+    assert overview.weeks_so_far == 9
+    assert overview.weeks_without_hours == 7
