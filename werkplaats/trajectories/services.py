@@ -903,9 +903,7 @@ def add_evidence_file(assessment: WorkProcessAssessment, *, by: Any, upload: Any
     """Attach a PDF or image to an assessment. The type comes from the file's first bytes; the
     file is kept in private storage and only served through an access-checked view."""
     trajectory = assessment.trajectory
-    if not (
-        is_workplace_trainer(by, trajectory) or is_school_staff(by, trajectory) or is_the_learner(by, trajectory)
-    ):
+    if not (is_workplace_trainer(by, trajectory) or is_school_staff(by, trajectory) or is_the_learner(by, trajectory)):
         raise PermissionDenied
     content_type = files.check_upload(upload)
     name = str(upload.name or "evidence").replace("\\", "/").rsplit("/", 1)[-1][:200]
