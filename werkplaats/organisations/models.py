@@ -262,6 +262,11 @@ class Membership(models.Model):
     def has_role(self, *roles: str) -> bool:
         return any(r in self.roles for r in roles)
 
+    @property
+    def has_caseload(self) -> bool:
+        """Roles that follow trajectories (the caseload in the main menu)."""
+        return self.has_role(Role.CONSULTANT, Role.COORDINATOR, Role.SCHOOL_STAFF, Role.WORKPLACE_TRAINER)
+
 
 class MembershipRole(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_set")
