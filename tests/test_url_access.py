@@ -298,6 +298,7 @@ KWARGS: dict[str, Kwargs] = {
     "qualifications:detail": lambda w: {"pk": _qualification().pk},
     "qualifications:import-detail": lambda w: {"pk": _import_run(w).pk},
     "trajectories:learner": lambda w: {"pk": _learner(w).pk},
+    "trajectories:learner-invite": lambda w: {"pk": _learner(w).pk},
     "trajectories:create": lambda w: {"pk": _learner(w).pk},
     "trajectories:detail": lambda w: {"pk": _trajectory(w).pk},
     "trajectories:edit": lambda w: {"pk": _trajectory(w).pk},

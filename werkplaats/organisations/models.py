@@ -296,6 +296,12 @@ class Invitation(models.Model):
     name = models.CharField(_("name"), max_length=150, blank=True)
     roles = models.JSONField(_("roles"), default=list)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="nl")
+    context = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the invitation is for beyond the membership, for apps listening to its acceptance "
+        '(e.g. {"learner": 12} links a learner record to the new login).',
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

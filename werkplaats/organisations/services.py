@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import can_manage_members, forget_access
+from .access import can_manage_members, forget_access, get_access
 from .models import Invitation, Membership, MembershipRole, Municipality, Organisation, Region, Role
+from .signals import invitation_accepted
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REGIONS_CSV = DATA_DIR / "arbeidsmarktregios_cbs_2025.csv"
@@ -225,12 +226,20 @@ def invite_member(
     by: Any,
     name: str = "",
     language: str = "nl",
+    context: dict[str, Any] | None = None,
 ) -> Invitation:
     """Create an invitation and queue its e-mail. The link's token is made by the worker when
     it sends the e-mail (``issue_invitation_token``), so it never sits in the task queue; only
-    its hash is stored."""
-    if not can_manage_members(by, organisation):
+    its hash is stored.
+
+    Organisation administrators invite with any role; consultants and coordinators may invite
+    their organisation's learners, with the learner role only."""
+    chosen_roles = list(roles)
+    learner_only = set(chosen_roles) == {Role.LEARNER}
+    may_invite_learners = organisation.pk in get_access(by).organisation_ids(Role.CONSULTANT, Role.COORDINATOR)
+    if not (can_manage_members(by, organisation) or (learner_only and may_invite_learners)):
         raise PermissionDenied
+    roles = chosen_roles
     email = email.strip().lower()
     chosen = _clean_roles(roles)
     if Membership.objects.active().filter(organisation=organisation, user__email__iexact=email).exists():
@@ -252,6 +261,7 @@ def invite_member(
         language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
         # Until the worker issues the real token, the hash matches no token anyone has.
         token_hash=_hash_token(secrets.token_urlsafe(32)),
+        context=context or {},
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.WERKPLAATS_INVITATION_DAYS),
     )
@@ -295,6 +305,8 @@ def accept_invitation(invitation: Invitation, *, user: Any) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    # Inside the same transaction: what listeners do (link a learner record) stands or falls with it.
+    invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return membership
 
 

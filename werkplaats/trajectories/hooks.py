@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count
 from django.urls import reverse
@@ -51,6 +52,15 @@ def places_taken(employer_ids: Iterable[int], crebos: Iterable[str], day: dateti
     return {(row["employer_id"], row["qualification__crebo"]): row["n"] for row in rows}
 
 
+def _link_learner(sender: Any, invitation: Any, user: Any, **kwargs: Any) -> None:
+    from .services import link_learner_login
+
+    link_learner_login(invitation, user)
+
+
 def connect() -> None:
+    from werkplaats.organisations.signals import invitation_accepted
+
     register_dependents_provider(trajectories_depending_on)
     register_placement_counter(places_taken)
+    invitation_accepted.connect(_link_learner, dispatch_uid="trajectories_link_learner_login")

@@ -926,3 +926,48 @@ def can_create_trajectory(user: Any, learner: Learner) -> bool:
         or organisation.pk in access.organisation_ids(Role.CONSULTANT)
         or (organisation.region_id is not None and organisation.region_id in access.region_ids(Role.COORDINATOR))
     )
+
+
+# --- The learner's own login ------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_learner(learner: Learner, *, by: Any, language: str = "nl") -> Any:
+    """Invite the learner to log in; accepting links the new login to this learner record, after
+    which the learner sees their own trajectory and nothing else."""
+    from werkplaats.organisations.services import invite_member
+
+    access = get_access(by)
+    organisation = learner.organisation
+    if not (access.is_platform_admin or organisation.pk in access.organisation_ids(Role.CONSULTANT, Role.COORDINATOR)):
+        raise PermissionDenied
+    if learner.user_id is not None:
+        raise ValidationError(_("%(name)s can already log in.") % {"name": learner.full_name})
+    if not learner.email:
+        raise ValidationError(_("Fill in the learner's e-mail address first: the invitation is sent there."))
+    return invite_member(
+        organisation,
+        email=learner.email,
+        roles=[Role.LEARNER],
+        name=learner.full_name,
+        language=language,
+        by=by,
+        context={"learner": learner.pk},
+    )
+
+
+def link_learner_login(invitation: Any, user: Any) -> Learner | None:
+    """Called when an invitation is accepted: link the learner record it was made for."""
+    learner_id = (invitation.context or {}).get("learner")
+    if not learner_id:
+        return None
+    learner = (
+        Learner.objects.select_for_update()
+        .filter(pk=learner_id, organisation_id=invitation.organisation_id, user__isnull=True)
+        .first()
+    )
+    if learner is None:
+        return None
+    learner.user = user
+    learner.save(update_fields=["user", "updated_at"])
+    return learner

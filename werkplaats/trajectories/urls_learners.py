@@ -6,6 +6,7 @@ from . import views
 urlpatterns: list[URLPattern] = [
     path("learners/new/", views.learner_register, name="learner-register"),
     path("learners/<int:pk>/", views.learner_detail, name="learner"),
+    path("learners/<int:pk>/invite/", views.learner_invite, name="learner-invite"),
     path("learners/<int:pk>/trajectories/new/", views.trajectory_create, name="create"),
     path("trajectories/<int:pk>/", views.trajectory_detail, name="detail"),
     path("trajectories/<int:pk>/edit/", views.trajectory_edit, name="edit"),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from werkplaats.audit.recorder import record_view
 from werkplaats.organisations.access import require_role
-from werkplaats.organisations.models import Organisation, Role
+from werkplaats.organisations.models import Invitation, Organisation, Role
 
 from . import caseloads, exports, services
 from .forms import (
@@ -158,8 +158,26 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trajectories": trajectories,
             "show_sensitive": services.can_see_sensitive(request.user, learner),
             "can_create": services.can_create_trajectory(request.user, learner),
+            "can_invite": services.can_create_trajectory(request.user, learner) and learner.user_id is None,
+            "pending_invitation": learner.user_id is None
+            and Invitation.objects.pending().filter(context__learner=learner.pk).exists(),
         },
     )
+
+
+@login_required
+def learner_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """E-mail the learner an invitation to log in (to see their own trajectory); GET asks first."""
+    learner = _learner(request, pk)
+    if request.method != "POST":
+        return render(request, "trajectories/learner_invite.html", {"learner": learner})
+    try:
+        invitation = services.invite_learner(learner, by=request.user, language=request.LANGUAGE_CODE)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("An invitation to log in was sent to %(email)s.") % {"email": invitation.email})
+    return redirect(learner)
 
 
 # --- Trajectories -----------------------------------------------------------------------------
