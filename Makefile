@@ -28,6 +28,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: db
+	$(PY) manage.py schedule_review_reminders
 	$(PY) manage.py db_worker
 
 test: install

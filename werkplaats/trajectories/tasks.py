@@ -108,7 +108,35 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+REMINDER_HOUR = 7  # local time: reminders arrive at the start of the working day
+
+
+def next_run(now: datetime.datetime) -> datetime.datetime:
+    """The next 07:00 in Europe/Amsterdam after ``now``."""
+    local = timezone.localtime(now)
+    run = local.replace(hour=REMINDER_HOUR, minute=0, second=0, microsecond=0)
+    return run if run > local else run + datetime.timedelta(days=1)
+
+
+def schedule_review_reminders(*, now: datetime.datetime | None = None) -> bool:
+    """Make sure the worker will run the reminders at the next 07:00: enqueue the task unless a
+    run is already waiting. Returns whether it enqueued one. Only the database task backend keeps
+    tasks waiting; with another backend this does nothing (use cron there)."""
+    from django_tasks_db.models import DBTaskResult
+
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    waiting = DBTaskResult.objects.filter(task_path=send_review_reminders.module_path, status="READY").exists()
+    if waiting:
+        return False
+    send_review_reminders.using(run_after=next_run(now or timezone.now())).enqueue()
+    return True
+
+
 @task()
 def send_review_reminders() -> int:
-    """Run daily (the worker or cron: ``manage.py send_review_reminders``)."""
-    return send_reminders()
+    """Runs daily on the worker: sends what is due, then schedules tomorrow's run (``make worker``
+    schedules the first one). Cron can run ``manage.py send_review_reminders`` instead."""
+    sent = send_reminders()
+    schedule_review_reminders()
+    return sent
