@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkplaats.audit.recorder import record_view
+from werkplaats.core.forms import add_validation_error
 
 from . import services
 from .access import can_manage_members, get_access, require_role
@@ -28,14 +29,6 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
     return get_object_or_404(
         Organisation.objects.visible_to(request.user).select_related("region", "municipality"), slug=slug
     )
-
-
-def _form_errors(form: object, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)  # type: ignore[attr-defined]
-    else:
-        form.add_error(None, exc)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -101,7 +94,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect(organisation)
@@ -133,7 +126,7 @@ def member_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.change_roles(membership, roles=form.cleaned_data["roles"], by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Roles of %(name)s saved.") % {"name": membership.user})
             return redirect(organisation)
@@ -228,7 +221,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 invitation, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             request.session[SESSION_KEY] = invitation.organisation_id

@@ -7,20 +7,11 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from werkplaats.core.forms import date_field
+
 from .importer import MAX_PLACES, TEXT_LIMITS
 
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
-        **kwargs,
-    )
 
 
 class RecognitionForm(forms.Form):

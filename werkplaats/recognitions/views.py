@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.models import Organisation
 
 from . import services
@@ -48,14 +48,6 @@ def _recognition(request: HttpRequest, employer: Organisation, pk: int) -> Recog
 
 def _register_url(employer: Organisation) -> str:
     return reverse("recognitions:register", kwargs={"slug": employer.slug})
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _learning_company(employer: Organisation) -> LearningCompany | None:
@@ -130,7 +122,7 @@ def add(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -164,7 +156,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request, _("The recognition for crebo %(crebo)s was saved.") % {"crebo": recognition.crebo}
@@ -205,7 +197,7 @@ def withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 recognition, end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"], by=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             warned = services.people_warned(dependents)
             messages.success(
@@ -242,7 +234,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.update_learning_company(employer, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The learning-company details were saved."))
             return redirect(_register_url(employer))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.accounts.models import User
+from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import SCHOOL_KINDS, Membership, Organisation, OrganisationKind, Role
 from werkplaats.qualifications.models import Qualification
 
@@ -28,18 +29,6 @@ from .models import (
     TargetGroup,
     Trajectory,
 )
-
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
-
-
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
-        **kwargs,
-    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):

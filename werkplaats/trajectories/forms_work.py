@@ -12,22 +12,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from werkplaats.core.forms import date_field
 from werkplaats.qualifications.models import WorkProcess
 
 from . import files
 from .models import Level
-
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
-
-
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
-        **kwargs,
-    )
 
 
 def text_field(label: Any, *, rows: int = 4, **kwargs: Any) -> forms.CharField:

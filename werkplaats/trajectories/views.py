@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from werkplaats.audit.recorder import record_view
+from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.access import require_role
 from werkplaats.organisations.models import Invitation, Organisation, Role
 
@@ -54,14 +55,6 @@ def _transition_label(trajectory: Trajectory, to: str) -> str:
     if trajectory.status in (Status.PLACED, Status.ASSESSMENT) and to in (Status.SEARCHING, Status.IN_PROGRESS):
         return _("Back to: %(state)s") % {"state": Status(to).label}
     return str(TRANSITION_LABELS[Status(to)])
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _learner(request: HttpRequest, pk: int) -> Learner:
@@ -129,7 +122,7 @@ def learner_register(request: HttpRequest) -> HttpResponse:
                     date_of_birth=fields["date_of_birth"],
                 )
                 duplicate = found[0] if found else None
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("%(name)s is registered.") % {"name": learner.full_name})
             return redirect(learner)
@@ -223,7 +216,7 @@ def _save_trajectory(
         form.add_error(None, exc)
         return None
     except ValidationError as exc:
-        _form_errors(form, exc)
+        add_validation_error(form, exc)
         return None
     return saved
 
@@ -389,7 +382,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
                 expected_version=_version(form),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
             trajectory = _trajectory(request, pk)
             context = _detail_context(request, trajectory, bound=form)
             context["refused"] = {"label": _transition_label(trajectory, to), "messages": form.non_field_errors()}
@@ -426,7 +419,7 @@ def change_employer(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=_version(form),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The learner now learns at %(employer)s.") % {"employer": data["employer"]})
             return redirect(trajectory)
@@ -457,7 +450,7 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
                 checked_on=data["aftercare_checked_on"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("The outcome is saved."))
             return redirect(trajectory)

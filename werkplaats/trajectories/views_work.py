@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from werkplaats.audit.recorder import record_view
+from werkplaats.core.forms import add_validation_error
 from werkplaats.qualifications.models import WorkProcess
 
 from . import files, services
@@ -104,14 +104,6 @@ def _page(request: HttpRequest, template: str, trajectory: Trajectory, section: 
 
 def _url(name: str, trajectory: Trajectory, *args: Any) -> str:
     return reverse(f"trajectories:{name}", args=[trajectory.pk, *args])
-
-
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _attachment(fileobj: Any, *, filename: str, content_type: str) -> FileResponse:
@@ -204,7 +196,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = True
             form.add_error(None, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -287,7 +279,7 @@ def plan_signed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         try:
             services.record_signed_copy(version, by=request.user, file=form.cleaned_data["file"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -350,7 +342,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review = services.record_review(trajectory, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -401,7 +393,7 @@ def hours_log(request: HttpRequest, pk: int) -> HttpResponse:
                 trajectory, by=request.user, week_start=data["week_start"], hours=data["hours"], note=data["note"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -494,7 +486,7 @@ def assessment_edit(request: HttpRequest, pk: int, work_process: int) -> HttpRes
                     assessment.trajectory = trajectory
                     services.add_evidence_file(assessment, by=request.user, upload=data["file"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -563,7 +555,7 @@ def log_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.add_log_entry(trajectory, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_validation_error(form, exc)
         else:
             messages.success(request, _("Your entry was added to the log."))
             return redirect(_url("log", trajectory))

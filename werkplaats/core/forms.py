@@ -1,0 +1,32 @@
+"""Form pieces every app uses the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# A date field accepts what the browser's date picker sends and what people type in the Netherlands.
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
+        **kwargs,
+    )
+
+
+def add_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to the field it names, otherwise at
+    the top of the form, so the person can act on it where they are."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
