@@ -2,9 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from werkplaats.core.language import use_language
 from werkplaats.organisations.access import get_access
 
 from .forms import ProfileForm
@@ -16,10 +16,10 @@ def account(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        translation.activate(user.language)
-        messages.success(request, _("Your details are saved."))
         response = redirect("accounts:account")
-        response.set_cookie("werkplaats_language", user.language, samesite="Lax", httponly=True)
+        # The message below is already in the language just chosen.
+        use_language(request, response, user.language)
+        messages.success(request, _("Your details are saved."))
         return response
     return render(
         request,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -70,3 +72,20 @@ def test_switching_language_refuses_to_redirect_to_another_site(client: Client, 
 
 def test_the_language_switch_only_accepts_post(client: Client, db: None) -> None:
     assert client.get(SET_LANGUAGE, {"language": "en"}).status_code == 405
+
+
+def test_choosing_a_language_on_the_account_page_sets_the_same_cookie_as_the_switch(
+    client: Client, db: None, settings: Any
+) -> None:
+    settings.LANGUAGE_COOKIE_SECURE = True
+    user = UserFactory.create(language="nl", name="Anna")
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:account"), {"name": "Anna", "language": "en"})
+
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert User.objects.get(pk=user.pk).language == "en"
+    assert client.get(reverse("accounts:account")).content.decode().count("Your details are saved.") == 1
