@@ -57,10 +57,6 @@ def register(
     )
 
 
-def audited_models() -> dict[type[models.Model], AuditedModel]:
-    return dict(_registry)
-
-
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str)):
         return value

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -80,6 +80,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
     use_language(request, response, request.POST.get("language", ""))
     return response
 
-
-def root(request: HttpRequest) -> HttpResponse:
-    return redirect("core:home")

@@ -7,7 +7,6 @@ queryset does not contain it); a role that is too low for an action is a 403.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +103,3 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
     access = get_access(user)
     return access.is_platform_admin or access.has_role(organisation, Role.ADMIN)
 
-
-def roles_of(memberships: Iterable[Membership]) -> set[str]:
-    return {role for m in memberships for role in m.roles}

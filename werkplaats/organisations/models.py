@@ -77,9 +77,6 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def active(self) -> OrganisationQuerySet:
         return self.filter(is_active=True)
 
-    def in_region(self, region: Region | int) -> OrganisationQuerySet:
-        return self.filter(region=region)
-
     def visible_to(self, user: AnyUser) -> OrganisationQuerySet:
         """Organisations whose pages (and member lists) the user may open.
 
@@ -203,9 +200,6 @@ ROLE_DESCRIPTIONS = {
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(ended_at__isnull=True)
-
-    def with_role(self, role: str) -> MembershipQuerySet:
-        return self.filter(role_set__role=role)
 
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
         """Memberships the user may see: their own, and those of organisations they may open."""
