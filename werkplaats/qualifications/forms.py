@@ -6,8 +6,9 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from werkplaats.core.uploads import check_size
 
 from .models import Qualification
 
@@ -129,19 +130,7 @@ class CatalogueImportForm(forms.Form):
 
     def clean_files(self) -> list[UploadedFile]:
         files: list[UploadedFile] = self.cleaned_data["files"]
-        limit = max_upload_bytes()
-        too_large = [f for f in files if (f.size or 0) > limit]
-        if too_large:
-            raise forms.ValidationError(
-                [
-                    forms.ValidationError(
-                        _("%(name)s is %(size)s; a file may be at most %(limit)s."),
-                        code="file_too_large",
-                        params={"name": f.name, "size": filesizeformat(f.size or 0), "limit": filesizeformat(limit)},
-                    )
-                    for f in too_large
-                ]
-            )
+        check_size(files, max_upload_bytes())
         return files
 
     def file_contents(self) -> list[tuple[str, bytes]]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.core.forms import date_field
+from werkplaats.core.uploads import check_size
 
 from .importer import MAX_PLACES, TEXT_LIMITS
 
@@ -105,8 +106,5 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB; split it."), params={"size": MAX_UPLOAD_BYTES // 1024 // 1024}
-            )
+        check_size([upload], MAX_UPLOAD_BYTES)
         return upload

@@ -333,6 +333,21 @@ def test_the_import_page_lists_row_errors_and_says_nothing_was_imported(
     assert snapshot() == before
 
 
+def test_a_file_over_the_size_limit_is_named_next_to_the_field(
+    coordinator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("werkplaats.recognitions.forms.MAX_UPLOAD_BYTES", 10)
+    client = _client(coordinator)  # logging in writes to the audit log; the refused upload must not
+    before = snapshot()
+
+    response = _upload(client, b"kvk,crebo,start_date\n")
+
+    assert response.context["form"].errors["file"] == [  # type: ignore[attr-defined]
+        "erkenningen.csv is 21\xa0bytes; a file may be at most 10\xa0bytes."
+    ]
+    assert snapshot() == before
+
+
 def test_the_import_page_is_for_coordinators_and_platform_administrators(
     consultant: User, school_staff: User, coordinator: User, platform_admin: User
 ) -> None:
