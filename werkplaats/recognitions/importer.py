@@ -20,6 +20,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from werkplaats.qualifications.importers import looks_like_zip
+
 COLUMNS = (
     "kvk",
     "crebo",
@@ -39,7 +41,6 @@ TEXT_LIMITS = {"sbb_company_id": 20, "sbb_adviser_name": 150, "sbb_adviser_email
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
-_ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -113,7 +114,7 @@ def read(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
     lower = name.lower()
     if data.startswith(_OLE_MAGIC) or lower.endswith(".xls"):
         return [], [Problem(_("%(file)s is an old Excel file (.xls). Save it as .xlsx or .csv.") % {"file": name})]
-    if data.startswith(_ZIP_MAGIC):
+    if looks_like_zip(data):
         table, problems = _xlsx_table(name, data)
     elif lower.endswith(".xlsx"):
         return [], [Problem(_("%(file)s is not a valid XLSX file.") % {"file": name})]
