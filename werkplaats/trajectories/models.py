@@ -227,6 +227,18 @@ class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
             | Q(learner__user_id=access.user_id)
         )
 
+    def for_page(self) -> TrajectoryQuerySet:
+        """With the learner and the parties loaded: what every trajectory page shows."""
+        return self.select_related(
+            "learner__organisation",
+            "qualification",
+            "school",
+            "employer",
+            "workplace_trainer",
+            "school_coach",
+            "consultant",
+        )
+
 
 class Trajectory(models.Model):
     learner = models.ForeignKey(

@@ -64,23 +64,13 @@ def _learner(request: HttpRequest, pk: int) -> Learner:
     )
 
 
-def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
-    return get_object_or_404(
-        Trajectory.objects.visible_to(request.user).select_related(
-            "learner__organisation",
-            "qualification",
-            "school",
-            "employer",
-            "workplace_trainer",
-            "school_coach",
-            "consultant",
-        ),
-        pk=pk,
-    )
+def visible_trajectory(request: HttpRequest, pk: int) -> Trajectory:
+    """The trajectory ``pk`` if the user may see it, else a 404; for every trajectory page."""
+    return get_object_or_404(Trajectory.objects.visible_to(request.user).for_page(), pk=pk)
 
 
 def _managed(request: HttpRequest, pk: int) -> Trajectory:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     if not services.can_manage(request.user, trajectory):
         raise PermissionDenied
     return trajectory
@@ -347,7 +337,7 @@ def _detail_context(
 
 @login_required
 def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     record_view(request, trajectory, subject_organisation_id=trajectory.learner.organisation_id)
     return render(request, "trajectories/trajectory_detail.html", _detail_context(request, trajectory))
 
@@ -356,7 +346,7 @@ def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     """GET: a page with the form for this one change of state. POST: make the change; a refusal
     shows the trajectory page again with what is missing."""
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     if to not in Status.values:
         raise Http404
     if to not in services.available_transitions(request.user, trajectory):
@@ -383,7 +373,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             )
         except ValidationError as exc:
             add_validation_error(form, exc)
-            trajectory = _trajectory(request, pk)
+            trajectory = visible_trajectory(request, pk)
             context = _detail_context(request, trajectory, bound=form)
             context["refused"] = {"label": _transition_label(trajectory, to), "messages": form.non_field_errors()}
             return render(request, "trajectories/trajectory_detail.html", context)

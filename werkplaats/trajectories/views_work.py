@@ -48,24 +48,10 @@ from .models import (
     Trajectory,
     WorkProcessAssessment,
 )
+from .views import visible_trajectory
 from .work import hours_overview, review_status, work_process_groups
 
 # --- Fetching and context -----------------------------------------------------------------
-
-
-def _trajectory(request: HttpRequest, pk: int) -> Trajectory:
-    return get_object_or_404(
-        Trajectory.objects.visible_to(request.user).select_related(
-            "learner__organisation",
-            "qualification",
-            "school",
-            "employer",
-            "workplace_trainer",
-            "school_coach",
-            "consultant",
-        ),
-        pk=pk,
-    )
 
 
 def _version(trajectory: Trajectory, number: int) -> LearningPlanVersion:
@@ -143,7 +129,7 @@ def _approval_rows(version: LearningPlanVersion) -> list[dict[str, Any]]:
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     versions = _versions(trajectory)
     current = versions[0] if versions else None
     party = services.party_of(request.user, trajectory)
@@ -170,7 +156,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     _require(_is_party(request.user, trajectory))
     current = services.current_plan(trajectory)
     choices = _work_processes(trajectory)
@@ -221,7 +207,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_approve(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """GET asks to confirm (so the action also works from a link); POST approves."""
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     version = _version(trajectory, number)
     party = services.party_of(request.user, trajectory)
     _require(party is not None)
@@ -253,7 +239,7 @@ def plan_approve(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 @login_required
 def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """One version as it was, and what changed since the version before it."""
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     version = _version(trajectory, number)
     previous = trajectory.plan_versions.filter(number__lt=number).order_by("-number").first()
     return _page(
@@ -271,7 +257,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 def plan_signed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     version = _version(trajectory, number)
     _require(services.can_manage(request.user, trajectory) or services.is_school_staff(request.user, trajectory))
     form = SignedCopyForm(request.POST or None, request.FILES or None)
@@ -291,7 +277,7 @@ def plan_signed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 def plan_signed_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     version = _version(trajectory, number)
     if not version.signed_copy:
         raise Http404
@@ -320,7 +306,7 @@ def _may_record_review(user: Any, trajectory: Trajectory) -> bool:
 
 @login_required
 def reviews(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     rows = list(trajectory.reviews.select_related("created_by").order_by("-held_on", "-id"))
     return _page(
         request,
@@ -335,7 +321,7 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     _require(_may_record_review(request.user, trajectory))
     form = ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -366,7 +352,7 @@ def _may_log_hours(user: Any, trajectory: Trajectory) -> bool:
 
 @login_required
 def hours(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     entries = list(trajectory.hours.select_related("logged_by", "approved_by").order_by("-week_start"))
     return _page(
         request,
@@ -382,7 +368,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def hours_log(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     _require(_may_log_hours(request.user, trajectory))
     today = timezone.localdate()
     form = HoursForm(request.POST or None, initial={"week_start": today - datetime.timedelta(days=today.weekday())})
@@ -407,7 +393,7 @@ def hours_log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hours_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     row = get_object_or_404(PracticeHours.objects.filter(trajectory=trajectory), pk=entry)
     row.trajectory = trajectory
     services.approve_hours(row, by=request.user)
@@ -422,7 +408,7 @@ def hours_approve(request: HttpRequest, pk: int, entry: int) -> HttpResponse:
 
 @login_required
 def assessments(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     found = {
         a.work_process_id: a
         for a in trajectory.assessments.select_related("assessed_by", "confirmed_by", "work_process__core_task")
@@ -456,7 +442,7 @@ def assessments(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assessment_edit(request: HttpRequest, pk: int, work_process: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     process = get_object_or_404(
         WorkProcess.objects.filter(pk__in=[wp.pk for wp in _work_processes(trajectory)]).select_related("core_task"),
         pk=work_process,
@@ -507,7 +493,7 @@ def assessment_edit(request: HttpRequest, pk: int, work_process: int) -> HttpRes
 @login_required
 @require_POST
 def assessment_confirm(request: HttpRequest, pk: int, assessment: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     row = get_object_or_404(
         WorkProcessAssessment.objects.filter(trajectory=trajectory).select_related("work_process"), pk=assessment
     )
@@ -523,7 +509,7 @@ def assessment_confirm(request: HttpRequest, pk: int, assessment: int) -> HttpRe
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     evidence = get_object_or_404(EvidenceFile.objects.filter(assessment__trajectory=trajectory), pk=file)
     try:
         handle = evidence.file.open("rb")
@@ -539,7 +525,7 @@ def evidence_download(request: HttpRequest, pk: int, file: int) -> HttpResponseB
 
 @login_required
 def log(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     entries = trajectory.log_entries.select_related("author", "work_process").order_by("-created_at", "-id")
     return _page(
         request, "log.html", trajectory, "log", entries=list(entries), can_add=_is_party(request.user, trajectory)
@@ -548,7 +534,7 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def log_add(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = _trajectory(request, pk)
+    trajectory = visible_trajectory(request, pk)
     _require(_is_party(request.user, trajectory))
     form = LogEntryForm(request.POST or None, work_processes=_work_processes(trajectory))
     if request.method == "POST" and form.is_valid():
