@@ -18,6 +18,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import SCHOOL_KINDS, Municipality, Organisation, OrganisationKind, Region
 
 from .models import Recognition
@@ -67,13 +68,7 @@ class LearningCompanySearchForm(forms.Form):
             "max_value": gettext_lazy("Enter a distance of at most %(limit_value)s km."),
         },
     )
-    on = forms.DateField(
-        label=gettext_lazy("Recognised on"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Empty means today."),
-        error_messages={"invalid": gettext_lazy("Enter a date, for example 2026-09-01.")},
-    )
+    on = date_field(gettext_lazy("Recognised on"), required=False, help_text=gettext_lazy("Empty means today."))
     free_only = forms.BooleanField(label=gettext_lazy("Only companies with a free place"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
