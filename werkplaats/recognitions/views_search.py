@@ -143,17 +143,12 @@ class LearningCompanySearchForm(forms.Form):
         )
 
 
-REGISTER_URL_NAMES = ("recognitions:register", "recognitions:employer")
-
-
 def _register_url(employer_slug: str) -> str | None:
     """The employer's page in the recognition register, when the register's pages are installed."""
-    for name in REGISTER_URL_NAMES:
-        try:
-            return reverse(name, kwargs={"slug": employer_slug})
-        except NoReverseMatch:
-            continue
-    return None
+    try:
+        return reverse("recognitions:register", kwargs={"slug": employer_slug})
+    except NoReverseMatch:
+        return None
 
 
 def _rows(request: HttpRequest, companies: list[LearningCompany]) -> list[dict[str, Any]]:
