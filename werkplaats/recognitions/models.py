@@ -73,9 +73,6 @@ class RecognitionQuerySet(models.QuerySet["Recognition"]):
     def for_crebo(self, crebo: str) -> RecognitionQuerySet:
         return self.filter(crebo=crebo)
 
-    def in_region(self, region: Any) -> RecognitionQuerySet:
-        return self.filter(employer__region=region)
-
     def visible_to(self, user: Any) -> RecognitionQuerySet:
         """The register is shared reference information for everyone working in Werkplaats:
         it says which companies may train for which qualification, nothing about people."""
@@ -125,9 +122,6 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer}: {self.crebo}"
-
-    def is_valid_on(self, day: datetime.date) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
     def status_on(self, day: datetime.date) -> RecognitionStatus:
         """Withdrawn wins over the dates: the register must say that SBB (or a coordinator)
