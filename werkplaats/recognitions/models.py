@@ -27,6 +27,14 @@ class RecognitionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+def valid_on_condition(day: datetime.date, prefix: str = "") -> Q:
+    """The validity rule as a condition: started on or before ``day`` and not ended before it.
+    ``prefix`` reaches recognitions through a relation (``"recognitions__"`` from an employer)."""
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
 def register_employers(user: Any) -> models.QuerySet[Organisation]:
     """Employers whose register page the user may read: the register is reference information,
     so every logged-in user reads every employer's page (managing it is another matter)."""
@@ -68,7 +76,7 @@ class LearningCompany(models.Model):
 class RecognitionQuerySet(models.QuerySet["Recognition"]):
     def valid_on(self, day: datetime.date) -> RecognitionQuerySet:
         """Recognitions in force on ``day``: started, and not ended before it."""
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        return self.filter(valid_on_condition(day))
 
     def for_crebo(self, crebo: str) -> RecognitionQuerySet:
         return self.filter(crebo=crebo)

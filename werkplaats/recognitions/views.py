@@ -21,7 +21,7 @@ from werkplaats.organisations.models import Organisation
 from . import services
 from .forms import ImportForm, LearningCompanyForm, RecognitionForm, WithdrawalForm
 from .importer import COLUMNS, REQUIRED_COLUMNS
-from .models import LearningCompany, Recognition, register_employers
+from .models import LearningCompany, Recognition, register_employers, valid_on_condition
 
 PAGE_SIZE = 50
 MAX_PROBLEMS_SHOWN = 1000
@@ -66,11 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if query:
         employers = employers.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(kvk_number=query))
     employers = employers.annotate(
-        valid_count=Count(
-            "recognitions",
-            filter=Q(recognitions__start_date__lte=today)
-            & (Q(recognitions__end_date__isnull=True) | Q(recognitions__end_date__gte=today)),
-        )
+        valid_count=Count("recognitions", filter=valid_on_condition(today, "recognitions__"))
     ).order_by("name", "pk")
     page = Paginator(employers, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
