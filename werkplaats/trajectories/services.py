@@ -87,6 +87,29 @@ def is_the_learner(user: Any, trajectory: Trajectory) -> bool:
     return user is not None and user.is_authenticated and trajectory.learner.user_id == user.pk
 
 
+def is_party(user: Any, trajectory: Trajectory) -> bool:
+    """The learner, the workplace, the school and those who steer the trajectory: they write the
+    learning plan and the log together."""
+    return (
+        can_manage(user, trajectory)
+        or is_school_staff(user, trajectory)
+        or is_workplace_trainer(user, trajectory)
+        or is_the_learner(user, trajectory)
+    )
+
+
+def can_record_review(user: Any, trajectory: Trajectory) -> bool:
+    return can_manage(user, trajectory) or is_school_staff(user, trajectory) or is_workplace_trainer(user, trajectory)
+
+
+def can_log_hours(user: Any, trajectory: Trajectory) -> bool:
+    return is_the_learner(user, trajectory) or is_workplace_trainer(user, trajectory)
+
+
+def can_upload_signed_copy(user: Any, trajectory: Trajectory) -> bool:
+    return can_manage(user, trajectory) or is_school_staff(user, trajectory)
+
+
 def can_see_sensitive(user: Any, learner: Learner) -> bool:
     """Support needs are for the people working on this learner's trajectory: the learner's
     consultants and the coach, trainer and consultant named on one of their trajectories."""
@@ -482,15 +505,6 @@ PLAN_FIELDS = (
 )
 
 
-def _may_edit_plan(user: Any, trajectory: Trajectory) -> bool:
-    return (
-        can_manage(user, trajectory)
-        or is_school_staff(user, trajectory)
-        or is_workplace_trainer(user, trajectory)
-        or is_the_learner(user, trajectory)
-    )
-
-
 @transaction.atomic
 def propose_plan(
     trajectory: Trajectory,
@@ -504,7 +518,7 @@ def propose_plan(
     edited (None for the first): if someone saved another version meanwhile, this one is
     refused rather than silently overwriting their change."""
     locked = _locked(trajectory, None)
-    if not _may_edit_plan(by, locked):
+    if not is_party(by, locked):
         raise PermissionDenied
     latest = locked.plan_versions.aggregate(n=Max("number"))["n"]
     if latest != based_on:
@@ -573,7 +587,7 @@ def approve_plan(version: LearningPlanVersion, *, by: Any, party: str | None = N
 def record_signed_copy(version: LearningPlanVersion, *, by: Any, file: Any) -> LearningPlanVersion:
     """A copy signed by all three parties outside the platform agrees the version too."""
     locked = _locked(version.trajectory, None)
-    if not (can_manage(by, locked) or is_school_staff(by, locked)):
+    if not can_upload_signed_copy(by, locked):
         raise PermissionDenied
     if current_plan(locked) != version:
         raise Conflict(_("A newer version of the learning plan exists."), code="conflict")
@@ -605,7 +619,7 @@ def plan_diff(older: LearningPlanVersion | None, newer: LearningPlanVersion) -> 
 
 @transaction.atomic
 def record_review(trajectory: Trajectory, *, by: Any, **fields: Any) -> ProgressReview:
-    if not (can_manage(by, trajectory) or is_school_staff(by, trajectory) or is_workplace_trainer(by, trajectory)):
+    if not can_record_review(by, trajectory):
         raise PermissionDenied
     review = ProgressReview(trajectory=trajectory, created_by=by, **fields)
     if review.next_review_on is None and review.held_on:
@@ -647,7 +661,7 @@ def log_hours(
     trajectory: Trajectory, *, by: Any, week_start: datetime.date, hours: Decimal, note: str = ""
 ) -> PracticeHours:
     trajectory = _locked(trajectory, None)
-    if not (is_the_learner(by, trajectory) or is_workplace_trainer(by, trajectory)):
+    if not can_log_hours(by, trajectory):
         raise PermissionDenied
     if trajectory.status not in PLACED_STATES:
         raise ValidationError(_("Hours are logged once the learner is placed."))
@@ -740,12 +754,7 @@ def confirm_assessment(assessment: WorkProcessAssessment, *, by: Any) -> WorkPro
 def add_log_entry(
     trajectory: Trajectory, *, by: Any, text: str, work_process: WorkProcess | None = None, goal: str = ""
 ) -> LogEntry:
-    if not (
-        is_the_learner(by, trajectory)
-        or is_workplace_trainer(by, trajectory)
-        or is_school_staff(by, trajectory)
-        or can_manage(by, trajectory)
-    ):
+    if not is_party(by, trajectory):
         raise PermissionDenied
     if not text.strip():
         raise ValidationError({"text": _("Write something first.")})

@@ -58,15 +58,6 @@ def _version(trajectory: Trajectory, number: int) -> LearningPlanVersion:
     return get_object_or_404(trajectory.plan_versions.select_related("created_by"), number=number)
 
 
-def _is_party(user: Any, trajectory: Trajectory) -> bool:
-    return (
-        services.can_manage(user, trajectory)
-        or services.is_school_staff(user, trajectory)
-        or services.is_workplace_trainer(user, trajectory)
-        or services.is_the_learner(user, trajectory)
-    )
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -138,9 +129,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         "current": current,
         "party": Party(party[0]) if party else None,
         "on_behalf": bool(party and party[1]),
-        "can_edit": _is_party(request.user, trajectory),
-        "can_upload": services.can_manage(request.user, trajectory)
-        or services.is_school_staff(request.user, trajectory),
+        "can_edit": services.is_party(request.user, trajectory),
+        "can_upload": services.can_upload_signed_copy(request.user, trajectory),
     }
     if current is not None:
         approvals = _approval_rows(current)
@@ -157,7 +147,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
-    _require(_is_party(request.user, trajectory))
+    _require(services.is_party(request.user, trajectory))
     current = services.current_plan(trajectory)
     choices = _work_processes(trajectory)
     initial: dict[str, Any] = {"based_on": current.number if current else None}
@@ -259,7 +249,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def plan_signed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
     version = _version(trajectory, number)
-    _require(services.can_manage(request.user, trajectory) or services.is_school_staff(request.user, trajectory))
+    _require(services.can_upload_signed_copy(request.user, trajectory))
     form = SignedCopyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -296,14 +286,6 @@ def plan_signed_download(request: HttpRequest, pk: int, number: int) -> HttpResp
 # --- Progress reviews -----------------------------------------------------------------------
 
 
-def _may_record_review(user: Any, trajectory: Trajectory) -> bool:
-    return (
-        services.can_manage(user, trajectory)
-        or services.is_school_staff(user, trajectory)
-        or services.is_workplace_trainer(user, trajectory)
-    )
-
-
 @login_required
 def reviews(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
@@ -315,14 +297,14 @@ def reviews(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews",
         reviews=rows,
         status=review_status(trajectory, rows),
-        can_add=_may_record_review(request.user, trajectory),
+        can_add=services.can_record_review(request.user, trajectory),
     )
 
 
 @login_required
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
-    _require(_may_record_review(request.user, trajectory))
+    _require(services.can_record_review(request.user, trajectory))
     form = ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -346,10 +328,6 @@ def _date(day: datetime.date | None) -> str:
 # --- Practice hours -------------------------------------------------------------------------
 
 
-def _may_log_hours(user: Any, trajectory: Trajectory) -> bool:
-    return services.is_the_learner(user, trajectory) or services.is_workplace_trainer(user, trajectory)
-
-
 @login_required
 def hours(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
@@ -361,7 +339,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
         "hours",
         entries=entries,
         overview=hours_overview(trajectory, entries, services.current_plan(trajectory)),
-        can_log=_may_log_hours(request.user, trajectory),
+        can_log=services.can_log_hours(request.user, trajectory),
         can_approve=services.is_workplace_trainer(request.user, trajectory),
     )
 
@@ -369,7 +347,7 @@ def hours(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def hours_log(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
-    _require(_may_log_hours(request.user, trajectory))
+    _require(services.can_log_hours(request.user, trajectory))
     today = timezone.localdate()
     form = HoursForm(request.POST or None, initial={"week_start": today - datetime.timedelta(days=today.weekday())})
     if request.method == "POST" and form.is_valid():
@@ -528,14 +506,19 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
     entries = trajectory.log_entries.select_related("author", "work_process").order_by("-created_at", "-id")
     return _page(
-        request, "log.html", trajectory, "log", entries=list(entries), can_add=_is_party(request.user, trajectory)
+        request,
+        "log.html",
+        trajectory,
+        "log",
+        entries=list(entries),
+        can_add=services.is_party(request.user, trajectory),
     )
 
 
 @login_required
 def log_add(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
-    _require(_is_party(request.user, trajectory))
+    _require(services.is_party(request.user, trajectory))
     form = LogEntryForm(request.POST or None, work_processes=_work_processes(trajectory))
     if request.method == "POST" and form.is_valid():
         try:
