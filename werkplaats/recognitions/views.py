@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -72,7 +73,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "recognitions/index.html",
-        {"page": page, "query": query, "can_import": services.can_import_recognitions(request.user)},
+        {
+            "page": page,
+            "query": query,
+            "querystring": f"{urlencode({'q': query})}&" if query else "",
+            "can_import": services.can_import_recognitions(request.user),
+        },
     )
 
 

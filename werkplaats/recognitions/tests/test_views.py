@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import html
+import re
 from collections.abc import Iterable
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -367,3 +370,19 @@ def test_the_index_lists_employers_with_their_valid_recognitions(
     employers = list(response.context["page"].object_list)
     assert employers == [bakery]
     assert employers[0].valid_count == 1
+
+
+def test_the_next_page_of_the_index_keeps_the_search_encoded(
+    groningen: Region, consultant: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("werkplaats.recognitions.views.PAGE_SIZE", 1)
+    employer(groningen, "Bakker & Zonen")
+    employer(groningen, "Bakker & Dochters")
+
+    content = _client(consultant).get(reverse("recognitions:index"), {"q": "Bakker & "}).content.decode()
+
+    next_link = re.search(r'rel="next" href="\?([^"]*)"', content)
+    assert next_link is not None
+    query = parse_qs(html.unescape(next_link[1]))
+    assert [q.strip() for q in query["q"]] == ["Bakker &"]
+    assert query["page"] == ["2"]
