@@ -21,7 +21,6 @@ class RecognitionForm(forms.Form):
     crebo = forms.CharField(
         label=_("Crebo"),
         max_length=5,
-        min_length=5,
         help_text=_("The 5-digit code of the qualification, for example 25173 (Uitvoerend bakker)."),
         validators=[RegexValidator(r"^\d{5}$", _("A crebo is 5 digits."))],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

@@ -213,6 +213,16 @@ def test_adding_an_unknown_crebo_shows_the_error_next_to_the_crebo(bakery: Organ
     assert "not in the qualification catalogue" in response.context["form"].errors["crebo"][0]
 
 
+def test_a_short_crebo_gets_one_message_next_to_the_field(bakery: Organisation, coordinator: User) -> None:
+    response = _client(coordinator).post(
+        reverse("recognitions:add", kwargs={"slug": bakery.slug}),
+        {"crebo": "2517", "start_date": "2024-06-01", "places_offered": "1"},
+    )
+
+    assert response.context["form"].errors["crebo"] == ["A crebo is 5 digits."]
+    assert not Recognition.objects.exists()
+
+
 def test_a_coordinator_adds_a_recognition_through_the_form(
     bakery: Organisation, coordinator: User, verkoper: Qualification
 ) -> None:
