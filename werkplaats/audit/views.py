@@ -50,6 +50,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "action": action,
             "who": who,
             "since": since,
-            "since_value": since.isoformat() if since else "",
         },
     )
