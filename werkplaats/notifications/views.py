@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .context_processors import unread_count
 from .models import Notification
 from .services import mark_read
 
@@ -32,7 +33,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.visible_to(request.user).order_by("-created_at", "-id")
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [{"notification": n, "link": safe_link(n.url)} for n in page.object_list]
-    has_unread = Notification.objects.visible_to(request.user).unread().exists()
+    has_unread = unread_count(request) > 0
     return render(
         request,
         "notifications/notification_list.html",
