@@ -7,7 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,19 @@ class QualificationQuerySet(models.QuerySet["Qualification"]):
     def visible_to(self, user: Any) -> QualificationQuerySet:
         """The catalogue is public reference data: every logged-in user reads all of it."""
         return self.all() if user is not None and user.is_authenticated else self.none()
+
+    def with_work_process_count(self) -> QualificationQuerySet:
+        """Annotate ``work_process_count``: the file's basisdeel plus the qualification's own profiel,
+        counted in one subquery so that a page of rows costs one query."""
+        processes = (
+            WorkProcess.objects.filter(core_task__file_id=OuterRef("file_id"))
+            .filter(Q(core_task__qualification__isnull=True) | Q(core_task__qualification_id=OuterRef("pk")))
+            .order_by()
+            .values("core_task__file_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(work_process_count=Coalesce(Subquery(processes, output_field=models.IntegerField()), 0))
 
 
 class Qualification(models.Model):

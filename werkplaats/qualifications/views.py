@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch
 from django.db.models.lookups import GreaterThan
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,20 +28,6 @@ def _is_partial(request: HttpRequest) -> bool:
     """An htmx request for a fragment; a history restore after a cache miss needs the whole page."""
     htmx = getattr(request, "htmx", None)
     return htmx is not None and bool(htmx) and not htmx.history_restore_request
-
-
-def _with_work_process_count(qualifications: QuerySet[Qualification]) -> QuerySet[Qualification, Any]:
-    """Annotate ``work_process_count``: the file's basisdeel plus the qualification's own profiel,
-    counted in one subquery so that a page of rows costs one query."""
-    processes = (
-        WorkProcess.objects.filter(core_task__file_id=OuterRef("file_id"))
-        .filter(Q(core_task__qualification__isnull=True) | Q(core_task__qualification_id=OuterRef("pk")))
-        .order_by()
-        .values("core_task__file_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qualifications.annotate(work_process_count=Coalesce(Subquery(processes, output_field=IntegerField()), 0))
 
 
 def _sort_columns(current: str) -> dict[str, dict[str, str]]:
@@ -71,7 +56,7 @@ def qualification_list(request: HttpRequest) -> HttpResponse:
         qualifications = qualifications.filter(level=filters["level"])
     if filters["domain"]:
         qualifications = qualifications.filter(domain=filters["domain"])
-    counted = _with_work_process_count(qualifications)
+    counted = qualifications.with_work_process_count()
     if filters["with_work_processes"]:
         counted = counted.filter(GreaterThan(F("work_process_count"), 0))
     page = Paginator(counted.order_by(*SORTS[filters["sort"]]), PAGE_SIZE).get_page(request.GET.get("page"))
