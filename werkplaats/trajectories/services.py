@@ -51,18 +51,24 @@ class Conflict(ValidationError):
 # --- Who may do what --------------------------------------------------------------------------
 
 
-def can_manage(user: Any, trajectory: Trajectory) -> bool:
-    """Consultants of the learner's organisation, coordinators of its region, and the
-    trajectory's own consultant steer the trajectory."""
+def can_create_trajectory(user: Any, learner: Learner) -> bool:
+    """Consultants of the learner's organisation and coordinators of its region start the
+    learner's trajectories."""
     access = get_access(user)
-    if access.is_platform_admin:
-        return True
-    if trajectory.consultant_id is not None and trajectory.consultant_id == access.user_id:
-        return True
-    organisation = trajectory.learner.organisation
-    return organisation.pk in access.organisation_ids(Role.CONSULTANT) or (
-        organisation.region_id is not None and organisation.region_id in access.region_ids(Role.COORDINATOR)
+    organisation = learner.organisation
+    return (
+        access.is_platform_admin
+        or organisation.pk in access.organisation_ids(Role.CONSULTANT)
+        or (organisation.region_id is not None and organisation.region_id in access.region_ids(Role.COORDINATOR))
     )
+
+
+def can_manage(user: Any, trajectory: Trajectory) -> bool:
+    """Those who may start the learner's trajectories, and the trajectory's own consultant,
+    steer the trajectory."""
+    if trajectory.consultant_id is not None and trajectory.consultant_id == get_access(user).user_id:
+        return True
+    return can_create_trajectory(user, trajectory.learner)
 
 
 def is_school_staff(user: Any, trajectory: Trajectory) -> bool:
@@ -178,13 +184,7 @@ def register_learner(organisation: Organisation, *, by: Any, allow_duplicate: bo
 
 @transaction.atomic
 def create_trajectory(learner: Learner, *, by: Any, **fields: Any) -> Trajectory:
-    access = get_access(by)
-    organisation = learner.organisation
-    if not (
-        access.is_platform_admin
-        or organisation.pk in access.organisation_ids(Role.CONSULTANT)
-        or organisation.region_id in access.region_ids(Role.COORDINATOR)
-    ):
+    if not can_create_trajectory(by, learner):
         raise PermissionDenied
     trajectory = Trajectory(learner=learner, created_by=by, **fields)
     trajectory.status_changed_at = trajectory.created_at  # referred since registration, also when backdated
@@ -924,17 +924,6 @@ def add_evidence_file(assessment: WorkProcessAssessment, *, by: Any, upload: Any
     evidence.file.save(f"{trajectory.pk}-{assessment.pk}.{extension}", upload, save=False)
     evidence.save()
     return evidence
-
-
-def can_create_trajectory(user: Any, learner: Learner) -> bool:
-    """Who may start a trajectory for ``learner`` (the rule ``create_trajectory`` enforces)."""
-    access = get_access(user)
-    organisation = learner.organisation
-    return (
-        access.is_platform_admin
-        or organisation.pk in access.organisation_ids(Role.CONSULTANT)
-        or (organisation.region_id is not None and organisation.region_id in access.region_ids(Role.COORDINATOR))
-    )
 
 
 # --- The learner's own login ------------------------------------------------------------------
