@@ -78,10 +78,6 @@ class PlanForm(forms.Form):
         return data
 
 
-class ApproveForm(forms.Form):
-    number = forms.IntegerField(widget=forms.HiddenInput)
-
-
 class SignedCopyForm(forms.Form):
     file = UploadField(
         label=_("Signed copy"),

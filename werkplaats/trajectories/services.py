@@ -693,14 +693,6 @@ def approve_hours(entry: PracticeHours, *, by: Any) -> PracticeHours:
     return entry
 
 
-def hours_summary(trajectory: Trajectory) -> dict[str, Decimal]:
-    from django.db.models import Sum
-
-    logged = trajectory.hours.aggregate(total=Sum("hours"))["total"] or Decimal(0)
-    approved = trajectory.hours.filter(approved_at__isnull=False).aggregate(total=Sum("hours"))["total"] or Decimal(0)
-    return {"logged": logged, "approved": approved}
-
-
 @transaction.atomic
 def assess_work_process(
     trajectory: Trajectory,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -63,19 +63,11 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def trajectory_url(trajectory: Trajectory) -> str | None:
-    """The trajectory's own page, once the trajectory pages are installed."""
-    try:
-        return trajectory.get_absolute_url()
-    except NoReverseMatch:
-        return None
-
-
 def _page(request: HttpRequest, template: str, trajectory: Trajectory, section: str, **context: Any) -> HttpResponse:
     return render(
         request,
         f"trajectories/work/{template}",
-        {"trajectory": trajectory, "section": section, "trajectory_url": trajectory_url(trajectory), **context},
+        {"trajectory": trajectory, "section": section, **context},
     )
 
 
