@@ -23,10 +23,5 @@ def test_the_next_page_link_keeps_a_search_with_an_ampersand(
 
     html = response.content.decode()
     assert 'href="?q=Bakker+%26+Zn&amp;kind=other&amp;page=2"' in html
-    assert (
-        client.get(reverse("organisations:list"), {"q": "Bakker & Zn", "kind": "other", "page": 2})
-        .context["page"]
-        .object_list[0]
-        .name
-        == "Bakker & Zn 2"
-    )
+    second = client.get(reverse("organisations:list"), {"q": "Bakker & Zn", "kind": "other", "page": "2"})
+    assert [o.name for o in second.context["page"].object_list] == ["Bakker & Zn 2"]
