@@ -42,6 +42,18 @@ class Access:
         """Organisations the user belongs to (with one of ``roles``, when given)."""
         return {m.organisation_id for m in self.memberships if not roles or m.has_role(*roles)}
 
+    def learner_only_ids(self) -> set[int]:
+        """Organisations where the user is nothing but a learner. There they see their own
+        membership and not the other people: who else takes part as a learner (on benefits, in
+        sheltered work) is personal data."""
+        from .models import Role
+
+        return {m.organisation_id for m in self.memberships if m.roles == [Role.LEARNER]}
+
+    def sees_members_of(self, organisation: Organisation | int) -> bool:
+        org_id = organisation if isinstance(organisation, int) else organisation.pk
+        return self.is_platform_admin or org_id not in self.learner_only_ids()
+
     def region_ids(self, *roles: str) -> set[int]:
         """Regions of the organisations where the user holds one of ``roles``."""
         return {
@@ -102,4 +114,3 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
 
     access = get_access(user)
     return access.is_platform_admin or access.has_role(organisation, Role.ADMIN)
-

@@ -202,7 +202,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
         return self.filter(ended_at__isnull=True)
 
     def visible_to(self, user: AnyUser) -> MembershipQuerySet:
-        """Memberships the user may see: their own, and those of organisations they may open."""
+        """Memberships the user may see: their own, and those of organisations they may open,
+        except where they are only a learner (see ``Access.learner_only_ids``)."""
         from .access import get_access
 
         access = get_access(user)
@@ -210,7 +211,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             return self.none()
         if access.is_platform_admin:
             return self.all()
-        return self.filter(Q(user_id=access.user_id) | Q(organisation__in=Organisation.objects.visible_to(user)))
+        colleagues = Organisation.objects.visible_to(user).exclude(pk__in=access.learner_only_ids())
+        return self.filter(Q(user_id=access.user_id) | Q(organisation__in=colleagues))
 
 
 class Membership(models.Model):

@@ -54,7 +54,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
     memberships = (
-        Membership.objects.active()
+        Membership.objects.visible_to(request.user)
+        .active()
         .filter(organisation=organisation)
         .select_related("user")
         .prefetch_related(Prefetch("role_set", queryset=MembershipRole.objects.order_by("role")))
@@ -74,6 +75,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "memberships": memberships,
             "invitations": invitations,
             "can_manage": manage,
+            "show_members": get_access(request.user).sees_members_of(organisation),
         },
     )
 

@@ -105,3 +105,40 @@ def test_only_an_admin_sees_the_open_invitations_and_management_links(
 
     assert response.context["can_manage"] is True
     assert reverse("organisations:invite", args=[organisation.slug]) in response.content.decode()
+
+
+def test_a_learner_sees_their_own_membership_but_not_the_other_people(
+    organisation: Organisation, consultant: User, org_admin: User
+) -> None:
+    learner = member_of(organisation, Role.LEARNER)
+    member_of(organisation, Role.LEARNER, email="other.learner@example.nl")
+
+    users = set(Membership.objects.visible_to(learner).values_list("user__email", flat=True))
+
+    assert users == {learner.email}
+
+
+def test_the_organisation_page_shows_a_learner_no_member_list(
+    client: Client, organisation: Organisation, consultant: User
+) -> None:
+    member_of(organisation, Role.LEARNER, email="other.learner@example.nl")
+    client.force_login(member_of(organisation, Role.LEARNER))
+
+    response = client.get(organisation.get_absolute_url())
+
+    assert response.status_code == 200
+    assert response.context["show_members"] is False
+    assert "other.learner@example.nl" not in response.content.decode()
+    assert consultant.email not in response.content.decode()
+
+
+def test_staff_still_see_the_learners_among_the_members(
+    client: Client, organisation: Organisation, consultant: User
+) -> None:
+    learner = member_of(organisation, Role.LEARNER)
+    client.force_login(consultant)
+
+    response = client.get(organisation.get_absolute_url())
+
+    assert response.context["show_members"] is True
+    assert learner in {m.user for m in response.context["memberships"]}
