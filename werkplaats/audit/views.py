@@ -7,8 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.dateparse import parse_date
 
-from werkplaats.organisations.access import get_access
-from werkplaats.organisations.models import Role
+from werkplaats.organisations.access import can_read_audit_log
 
 from .models import Action, AuditLogEntry
 
@@ -25,8 +24,7 @@ def _parse_since(value: str) -> date | None:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    access = get_access(request.user)
-    if not (access.is_platform_admin or access.organisation_ids(Role.ADMIN)):
+    if not can_read_audit_log(request.user):
         raise PermissionDenied
     entries = AuditLogEntry.objects.visible_to(request.user).select_related(
         "actor", "organisation", "content_type", "subject_organisation"

@@ -114,3 +114,11 @@ def can_manage_members(user: Any, organisation: Organisation) -> bool:
 
     access = get_access(user)
     return access.is_platform_admin or access.has_role(organisation, Role.ADMIN)
+
+
+def can_read_audit_log(user: Any) -> bool:
+    """Platform administrators and the administrators of any organisation (they read its entries)."""
+    from .models import Role
+
+    access = get_access(user)
+    return access.is_platform_admin or bool(access.organisation_ids(Role.ADMIN))

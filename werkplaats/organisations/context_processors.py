@@ -2,7 +2,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .access import get_access
+from .access import can_read_audit_log, get_access
 
 
 def organisations(request: HttpRequest) -> dict[str, Any]:
@@ -15,4 +15,5 @@ def organisations(request: HttpRequest) -> dict[str, Any]:
         "active_organisation": getattr(request, "organisation", None),
         "active_membership": getattr(request, "membership", None),
         "is_platform_admin": access.is_platform_admin,
+        "can_read_audit_log": can_read_audit_log(user),
     }

@@ -14,6 +14,7 @@ from werkplaats.audit.context import Actor, acting_as
 from werkplaats.audit.models import Action, AuditLogEntry
 from werkplaats.audit.recorder import record
 from werkplaats.organisations.models import Organisation, Role
+from werkplaats.organisations.services import add_membership
 from werkplaats.organisations.tests.factories import member_of
 
 URL = reverse("audit:log")
@@ -139,3 +140,26 @@ def test_the_audit_log_page_does_not_grow_with_its_entries(
         many = _queries(client)
 
     assert many == few, (few, many)
+
+
+def test_the_menu_links_to_the_audit_log_for_whoever_may_read_it(
+    client: Client, organisation: Organisation, other_organisation: Organisation
+) -> None:
+    """Also while working for an organisation where the person is not the administrator."""
+    person = member_of(organisation, Role.CONSULTANT, name="Anna Admin-elders")
+    add_membership(person, other_organisation, roles=[Role.ADMIN])
+    client.force_login(person)
+    client.post(reverse("organisations:switch"), {"organisation": organisation.pk})
+
+    home = client.get(reverse("core:home"))
+
+    assert home.context["active_organisation"] == organisation
+    assert f'href="{URL}"' in home.content.decode()
+    assert client.get(URL).status_code == 200
+
+
+def test_the_menu_has_no_audit_log_link_for_someone_who_may_not_read_it(client: Client, consultant: User) -> None:
+    client.force_login(consultant)
+
+    assert f'href="{URL}"' not in client.get(reverse("core:home")).content.decode()
+    assert client.get(URL).status_code == 403
