@@ -39,7 +39,7 @@ def work_sections(trajectory: Trajectory, user: Any) -> dict[str, Any]:
         "current": current,
         "approvals": approvals,
         "review": review_status(trajectory, list(trajectory.reviews.order_by("-held_on", "-id")[:1])),
-        "hours": hours_overview(trajectory, trajectory.hours.only("hours", "approved_at"), current),
+        "hours": hours_overview(trajectory, trajectory.hours.all(), current),
         "counts": counts,
         "total": total,
         "entries": list(trajectory.log_entries.select_related("author", "work_process").order_by("-created_at")[:3]),

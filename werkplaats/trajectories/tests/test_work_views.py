@@ -193,6 +193,20 @@ def test_the_hours_page_query_count_does_not_grow_with_weeks(world: WorkWorld) -
     assert grow(range(1, 3)) == grow(range(3, 9))
 
 
+def test_the_trajectory_page_query_count_does_not_grow_with_weeks_of_hours(world: WorkWorld) -> None:
+    client = _client(world.consultant)
+    services.propose_plan(world.trajectory, by=world.consultant, based_on=None, hours_per_week=Decimal(16))
+    page = reverse("trajectories:detail", args=[world.trajectory.pk])
+
+    def grow(weeks: range) -> int:
+        for n in weeks:
+            entry = services.log_hours(world.trajectory, by=world.trainer, week_start=_monday(n), hours=Decimal(8))
+            services.approve_hours(entry, by=world.trainer)
+        return _queries(client, page)
+
+    assert grow(range(1, 3)) == grow(range(3, 9))
+
+
 # --- Work-process assessments -------------------------------------------------------------
 
 
