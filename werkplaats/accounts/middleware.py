@@ -1,3 +1,4 @@
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,3 +24,30 @@ class UserLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# How often an active session's expiry is pushed forward. Saving it on every request (Django's
+# SESSION_SAVE_EVERY_REQUEST) wrote the session row on every page view.
+SESSION_REFRESH_SECONDS = 60
+_REFRESHED_KEY = "werkplaats_refreshed_at"
+
+
+class SlidingSessionMiddleware:
+    """Keep a session alive for SESSION_COOKIE_AGE after the last request, writing it at most
+    once a minute: the session then ends between SESSION_COOKIE_AGE and one minute less after
+    the last activity. Sessions nobody has started (no cookie) are left alone.
+
+    Listed after SessionMiddleware, so it runs before that middleware saves a modified session.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key is not None:
+            now = int(time.time())
+            if now - session.get(_REFRESHED_KEY, 0) >= SESSION_REFRESH_SECONDS:
+                session[_REFRESHED_KEY] = now
+        return response

@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
+import pytest
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from werkplaats.accounts import middleware
 from werkplaats.accounts.tests.factories import PASSWORD, UserFactory
 
 
@@ -46,3 +54,30 @@ def test_remember_me_cannot_keep_a_session_open(client: Client, db: None) -> Non
     client.post(reverse("account_login"), {"login": "anna@example.nl", "password": PASSWORD, "remember": "on"})
 
     assert client.session.get_expire_at_browser_close()
+
+
+def _session_writes(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:account")).status_code == 200
+    return sum(q["sql"].startswith("UPDATE") and "django_session" in q["sql"] for q in queries)
+
+
+def _expire_date(client: Client) -> datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_activity_keeps_the_session_alive(client: Client, db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    _log_in(client)
+    before = _expire_date(client)
+    now = time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: now + 2 * middleware.SESSION_REFRESH_SECONDS)
+
+    assert _session_writes(client) == 1
+    assert _expire_date(client) > before
+
+
+def test_pages_opened_within_a_minute_do_not_write_the_session_again(client: Client, db: None) -> None:
+    _log_in(client)
+    client.get(reverse("accounts:account"))
+
+    assert _session_writes(client) == 0
