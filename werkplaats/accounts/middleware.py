@@ -2,6 +2,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -33,9 +34,9 @@ _REFRESHED_KEY = "werkplaats_refreshed_at"
 
 
 class SlidingSessionMiddleware:
-    """Keep a session alive for SESSION_COOKIE_AGE after the last request, writing it at most
-    once a minute: the session then ends between SESSION_COOKIE_AGE and one minute less after
-    the last activity. Sessions nobody has started (no cookie) are left alone.
+    """Keep a logged-in session alive for SESSION_COOKIE_AGE after the last request, writing it
+    at most once a minute: the session then ends between SESSION_COOKIE_AGE and one minute less
+    after the last activity.
 
     Listed after SessionMiddleware, so it runs before that middleware saves a modified session.
     """
@@ -45,9 +46,14 @@ class SlidingSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        session = getattr(request, "session", None)
-        if session is not None and session.session_key is not None:
-            now = int(time.time())
-            if now - session.get(_REFRESHED_KEY, 0) >= SESSION_REFRESH_SECONDS:
-                session[_REFRESHED_KEY] = now
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        if time.time() - request.session.get(_REFRESHED_KEY, 0) >= SESSION_REFRESH_SECONDS:
+            mark_session_refreshed(request.session)
         return response
+
+
+def mark_session_refreshed(session: SessionBase) -> None:
+    """Note that the session is being written now (it is, when this changes it)."""
+    session[_REFRESHED_KEY] = int(time.time())
