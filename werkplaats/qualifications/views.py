@@ -60,13 +60,10 @@ def qualification_list(request: HttpRequest) -> HttpResponse:
     if filters["with_work_processes"]:
         counted = counted.filter(GreaterThan(F("work_process_count"), 0))
     page = Paginator(counted.order_by(*SORTS[filters["sort"]]), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "page_querystring": f"{query.urlencode()}&" if query else "",
         "columns": _sort_columns(filters["sort"]),
         "is_filtered": any(filters[k] for k in ("q", "level", "domain", "with_work_processes")),
     }
@@ -149,7 +146,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     _require_platform_admin(request)
     runs = ImportRun.objects.select_related("started_by").order_by("-created_at", "-pk")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "qualifications/import_list.html", {"page": page, "page_querystring": ""})
+    return render(request, "qualifications/import_list.html", {"page": page})
 
 
 @login_required

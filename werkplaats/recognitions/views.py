@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -76,7 +75,6 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "query": query,
-            "querystring": f"{urlencode({'q': query})}&" if query else "",
             "can_import": services.can_import_recognitions(request.user),
         },
     )

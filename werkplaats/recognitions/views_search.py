@@ -194,7 +194,6 @@ def search(request: HttpRequest) -> HttpResponse:
             page=page,
             rows=rows,
             has_register=any(row["register_url"] for row in rows),
-            querystring=query.urlencode() + "&" if query else "",
             export_query=query.urlencode(),
             day=result.day,
         )
