@@ -118,3 +118,10 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("Audit log entries cannot be deleted.")
+
+    def changed_field_labels(self) -> list[str]:
+        """The changed fields by their names in the interface ("status", not "status_id");
+        the stored name when the model or field no longer exists."""
+        model = self.content_type.model_class() if self.content_type is not None else None
+        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields} if model else {}
+        return [labels.get(name, name) for name in self.changes]

@@ -163,3 +163,18 @@ def test_the_menu_has_no_audit_log_link_for_someone_who_may_not_read_it(client: 
 
     assert f'href="{URL}"' not in client.get(reverse("core:home")).content.decode()
     assert client.get(URL).status_code == 403
+
+
+def test_the_changed_fields_are_named_as_in_the_interface(
+    client: Client, organisation: Organisation, platform_admin: User
+) -> None:
+    with acting_as(Actor(user=platform_admin, label=platform_admin.email)):
+        record(
+            Action.UPDATE, organisation, changes={"kvk_number": ["", "12345678"], "region_id": [1, 2], "gone": [1, 2]}
+        )
+    client.force_login(platform_admin)
+
+    html = client.get(URL, {"action": Action.UPDATE}).content.decode()
+
+    assert "KvK-nummer, arbeidsmarktregio, gone" in html
+    assert "region_id" not in html
