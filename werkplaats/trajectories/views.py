@@ -22,7 +22,7 @@ from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.access import require_role
 from werkplaats.organisations.models import Invitation, Organisation, Role
 
-from . import caseloads, exports, services
+from . import caseloads, exports, services, work
 from .forms import (
     CaseloadFilterForm,
     ChangeEmployerForm,
@@ -316,6 +316,7 @@ def _detail_context(
             }
         )
     manage = services.can_manage(request.user, trajectory)
+    sections = work.sections(trajectory)
     return {
         "trajectory": trajectory,
         "learner": trajectory.learner,
@@ -325,7 +326,8 @@ def _detail_context(
         "per_state": _per_state(timing),
         "timeline": timeline,
         "funding_sources": FundingSource.objects.filter(trajectory=trajectory).order_by("id"),
-        "next_review": services.next_review_due(trajectory),
+        "next_review": sections.review.due,
+        "work": sections,
         "today": timezone.localdate(),
         "can_manage": manage,
         "transitions": _transition_forms(request, trajectory, bound),

@@ -49,7 +49,7 @@ from .models import (
     WorkProcessAssessment,
 )
 from .views import visible_trajectory
-from .work import hours_overview, review_status, work_process_groups
+from .work import approval_rows, hours_overview, review_status, work_process_groups
 
 # --- Fetching and context -----------------------------------------------------------------
 
@@ -105,11 +105,6 @@ def _versions(trajectory: Trajectory) -> list[LearningPlanVersion]:
     )
 
 
-def _approval_rows(version: LearningPlanVersion) -> list[dict[str, Any]]:
-    by_party = {a.party: a for a in version.approvals.all()}
-    return [{"party": party, "approval": by_party.get(party.value)} for party in Party]
-
-
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
@@ -125,7 +120,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         "can_upload": services.can_upload_signed_copy(request.user, trajectory),
     }
     if current is not None:
-        approvals = _approval_rows(current)
+        approvals = approval_rows(current)
         context.update(
             approvals=approvals,
             groups=work_process_groups(current.work_processes.select_related("core_task")),
@@ -232,7 +227,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         version=version,
         previous=previous,
         diff=services.plan_diff(previous, version),
-        approvals=_approval_rows(version),
+        approvals=approval_rows(version),
         groups=work_process_groups(version.work_processes.select_related("core_task")),
     )
 

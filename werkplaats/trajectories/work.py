@@ -11,12 +11,13 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from werkplaats.qualifications.models import WorkProcess
 
 from . import services
-from .models import LearningPlanVersion, PracticeHours, ProgressReview, Trajectory
+from .models import LearningPlanVersion, Level, Party, PlanApproval, PracticeHours, ProgressReview, Trajectory
 
 
 def work_process_groups(work_processes: Iterable[WorkProcess]) -> list[dict[str, Any]]:
@@ -30,6 +31,12 @@ def work_process_groups(work_processes: Iterable[WorkProcess]) -> list[dict[str,
         {"core_task": core_task, "work_processes": list(items)}
         for core_task, items in groupby(ordered, key=lambda wp: wp.core_task)
     ]
+
+
+def approval_rows(version: LearningPlanVersion) -> list[dict[str, Any]]:
+    """One row per party, with its approval of ``version`` or None. Uses the prefetched approvals."""
+    by_party = {a.party: a for a in version.approvals.all()}
+    return [{"party": party, "approval": by_party.get(party.value)} for party in Party]
 
 
 @dataclass(frozen=True)
@@ -136,4 +143,42 @@ def hours_overview(
         weeks_so_far=weeks_so_far,
         weeks_total=_weeks(start, end) if start and end else None,
         weeks_without_hours=max(weeks_so_far - weeks_logged, 0),
+    )
+
+
+@dataclass(frozen=True)
+class Sections:
+    """The work along a trajectory in brief, for the trajectory page."""
+
+    current: LearningPlanVersion | None
+    approvals: list[dict[str, Any]]
+    review: ReviewStatus
+    hours: HoursOverview
+    counts: dict[str, int]
+    total: int
+    entries: list[Any]
+
+
+def sections(trajectory: Trajectory) -> Sections:
+    """A fixed handful of queries, whatever the number of versions, weeks, reviews or entries."""
+    current = (
+        trajectory.plan_versions.prefetch_related(
+            Prefetch("approvals", queryset=PlanApproval.objects.select_related("approved_by"))
+        )
+        .order_by("-number")
+        .first()
+    )
+    counts = trajectory.assessments.aggregate(
+        mastered=Count("pk", filter=Q(level=Level.MASTERED)),
+        developing=Count("pk", filter=Q(level=Level.DEVELOPING)),
+        confirmed=Count("pk", filter=Q(confirmed_at__isnull=False)),
+    )
+    return Sections(
+        current=current,
+        approvals=approval_rows(current) if current is not None else [],
+        review=review_status(trajectory, list(trajectory.reviews.order_by("-held_on", "-id")[:1])),
+        hours=hours_overview(trajectory, trajectory.hours.all(), current),
+        counts=counts,
+        total=trajectory.qualification.work_processes().count() if trajectory.qualification is not None else 0,
+        entries=list(trajectory.log_entries.select_related("author", "work_process").order_by("-created_at")[:3]),
     )

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from werkplaats.accounts.models import User
-from werkplaats.trajectories import services
+from werkplaats.trajectories import services, work
 from werkplaats.trajectories.files import MAX_BYTES
 from werkplaats.trajectories.models import EvidenceFile, Level, PracticeHours, WorkProcessAssessment
 
@@ -384,8 +384,8 @@ def test_the_sections_for_the_trajectory_page_summarise_the_work(world: WorkWorl
     services.add_log_entry(world.trajectory, by=world.learner_user, text="Eerste week")
 
     with CaptureQueriesContext(connection) as queries:
-        html = Template('{% include "trajectories/work/sections.html" %}').render(
-            Context({"trajectory": world.trajectory, "user": world.school_staff, "request": None})
+        html = Template('{% include "trajectories/work/_sections.html" %}').render(
+            Context({"trajectory": world.trajectory, "work": work.sections(world.trajectory), "request": None})
         )
 
     assert "Eerste week" in html
