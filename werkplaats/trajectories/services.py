@@ -558,6 +558,18 @@ def party_of(user: Any, trajectory: Trajectory) -> tuple[str, bool] | None:
     return None
 
 
+def can_approve_plan(user: Any, trajectory: Trajectory, version: LearningPlanVersion) -> bool:
+    """Whether the user's party still has to approve ``version``, the newest one (what
+    ``approve_plan`` accepts). Reads the approvals through ``version.approvals.all()``, so a
+    prefetch saves the query."""
+    found = party_of(user, trajectory)
+    return (
+        found is not None
+        and not version.is_agreed
+        and all(approval.party != found[0] for approval in version.approvals.all())
+    )
+
+
 @transaction.atomic
 def approve_plan(version: LearningPlanVersion, *, by: Any, party: str | None = None) -> LearningPlanVersion:
     """Approve ``version`` for the user's party. The third approval makes it agreed. Only the

@@ -120,13 +120,10 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         "can_upload": services.can_upload_signed_copy(request.user, trajectory),
     }
     if current is not None:
-        approvals = approval_rows(current)
         context.update(
-            approvals=approvals,
+            approvals=approval_rows(current),
             groups=work_process_groups(current.work_processes.select_related("core_task")),
-            may_approve=party is not None
-            and not current.is_agreed
-            and not any(row["approval"] and row["party"] == party[0] for row in approvals),
+            may_approve=services.can_approve_plan(request.user, trajectory, current),
         )
     return _page(request, "plan.html", trajectory, "plan", **context)
 

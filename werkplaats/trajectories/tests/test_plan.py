@@ -59,6 +59,22 @@ def test_the_three_parties_approving_make_the_version_agreed(
     }
 
 
+def test_a_party_may_approve_until_it_has_and_nobody_once_the_version_is_agreed(
+    trajectory: Trajectory, learner_user: User, trainer: User, coach: User
+) -> None:
+    version = propose(trajectory, learner_user, learner_goals="Brood bakken")
+    assert services.can_approve_plan(trainer, trajectory, version)
+
+    services.approve_plan(version, by=trainer)
+    assert not services.can_approve_plan(trainer, trajectory, version)
+    assert services.can_approve_plan(coach, trajectory, version)
+
+    services.approve_plan(version, by=learner_user)
+    services.approve_plan(version, by=coach)
+    version.refresh_from_db()
+    assert not any(services.can_approve_plan(p, trajectory, version) for p in (learner_user, trainer, coach))
+
+
 def test_the_consultant_approves_on_behalf_of_the_learner_and_that_is_recorded(
     trajectory: Trajectory, consultant: User, trainer: User, coach: User
 ) -> None:
