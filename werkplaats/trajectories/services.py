@@ -479,7 +479,8 @@ def timing(
 ) -> Timing:
     """Lead time, time per state and the 3-to-6-month norm, from the events alone."""
     now = now or timezone.now()
-    rows = events if events is not None else trajectory.events.exclude(kind=EventKind.EMPLOYER_CHANGE)
+    rows = events if events is not None else trajectory.events.all()
+    # A change of employer is not a change of state.
     steps = [leadtime.Step(at=e.at, to_status=e.to_status) for e in rows if e.kind != EventKind.EMPLOYER_CHANGE]
     result = leadtime.compute(steps, now)
     return Timing(

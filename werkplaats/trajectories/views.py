@@ -32,7 +32,7 @@ from .forms import (
     TrajectoryForm,
     TransitionForm,
 )
-from .models import EventKind, FundingSource, Learner, Status, StopReason, Trajectory, TrajectoryEvent
+from .models import FundingSource, Learner, Status, StopReason, Trajectory, TrajectoryEvent
 
 PAGE_SIZE = 50
 
@@ -295,11 +295,15 @@ def _transition_forms(
     return rows
 
 
+def _stop_reason_label(value: str) -> str:
+    return str(StopReason(value).label) if value in StopReason.values else value
+
+
 def _detail_context(
     request: HttpRequest, trajectory: Trajectory, *, bound: TransitionForm | None = None
 ) -> dict[str, Any]:
     events = list(TrajectoryEvent.objects.filter(trajectory=trajectory).select_related("actor").order_by("at", "id"))
-    timing = services.timing(trajectory, events=[e for e in events if e.kind != EventKind.EMPLOYER_CHANGE])
+    timing = services.timing(trajectory, events=events)
     employer_names = dict(
         Organisation.objects.filter(
             pk__in={v for e in events for k, v in e.data.items() if k in ("from_employer", "to_employer") and v}
@@ -312,7 +316,7 @@ def _detail_context(
                 "event": event,
                 "from_employer": employer_names.get(event.data.get("from_employer")),
                 "to_employer": employer_names.get(event.data.get("to_employer")),
-                "stop_reason": event.data.get("stop_reason", ""),
+                "stop_reason": _stop_reason_label(event.data.get("stop_reason", "")),
             }
         )
     manage = services.can_manage(request.user, trajectory)
@@ -333,7 +337,6 @@ def _detail_context(
         "transitions": _transition_forms(request, trajectory, bound),
         "can_change_employer": manage and trajectory.status in (Status.PLACED, Status.IN_PROGRESS),
         "can_record_outcome": manage and trajectory.status == Status.COMPLETED,
-        "stop_reasons": StopReason.choices,
     }
 
 

@@ -436,6 +436,8 @@ def test_stopping_needs_a_reason_from_the_list_and_an_explanation(trajectory: Tr
     assert stopped.status_code == 302
     trajectory.refresh_from_db()
     assert (trajectory.status, trajectory.stop_reason) == (Status.STOPPED, StopReason.MOVED)
+    timeline = client.get(trajectory.get_absolute_url()).content.decode()
+    assert f"Reason for stopping: {StopReason.MOVED.label}</span>" in timeline
 
 
 def test_a_transition_with_a_stale_version_is_a_conflict(trajectory: Trajectory, consultant: User) -> None:
