@@ -120,8 +120,11 @@ class AuditLogEntry(models.Model):
         raise AppendOnlyError("Audit log entries cannot be deleted.")
 
     def changed_field_labels(self) -> list[str]:
-        """The changed fields by their names in the interface ("status", not "status_id");
-        the stored name when the model or field no longer exists."""
+        """The changed fields by their names in the interface ("status", not "status_id"), in the
+        model's order (PostgreSQL's jsonb keeps keys in an order of its own); the stored name,
+        last, when the model or field no longer exists."""
         model = self.content_type.model_class() if self.content_type is not None else None
-        labels = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields} if model else {}
-        return [labels.get(name, name) for name in self.changes]
+        fields = model._meta.concrete_fields if model else ()
+        labels = [str(f.verbose_name) for f in fields if f.attname in self.changes]
+        known = {f.attname for f in fields}
+        return labels + sorted(name for name in self.changes if name not in known)
