@@ -117,3 +117,21 @@ def test_accepting_an_invitation_for_a_learner_of_another_organisation_links_not
         )
     learner.refresh_from_db()
     assert learner.user is None
+
+
+def test_the_learner_is_led_back_home_not_to_a_caseload_they_do_not_have(learner: Learner) -> None:
+    learner.user = User.objects.get(email="learner@demo.nl")
+    learner.save()
+    page = reverse("trajectories:detail", args=[learner.trajectories.get().pk])
+    caseload = f'href="{reverse("trajectories:caseload")}"'
+
+    as_learner = Client()
+    as_learner.force_login(learner.user)
+    html = as_learner.get(page).content.decode()
+    assert caseload not in html
+    breadcrumbs = html.split('<nav class="utrecht-breadcrumb-nav"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{reverse("core:home")}"' in breadcrumbs
+
+    as_consultant = Client()
+    as_consultant.force_login(User.objects.get(email="consultant@demo.nl"))
+    assert caseload in as_consultant.get(page).content.decode()
