@@ -79,4 +79,3 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response: HttpResponse = HttpResponseRedirect(target)
     use_language(request, response, request.POST.get("language", ""))
     return response
-
