@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from werkplaats.accounts.models import User
 from werkplaats.core.forms import date_field
@@ -212,7 +213,7 @@ class FundingForm(forms.Form):
     )
     period_start = date_field(_("From"), required=False)
     period_end = date_field(_("Until"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=pgettext_lazy("remark", "Note"), max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -259,7 +260,7 @@ class TransitionForm(forms.Form):
         if to != Status.COMPLETED:
             del self.fields["outcome"]
         if to not in (Status.STOPPED, Status.PAUSED):
-            self.fields["reason"].label = _("Note")
+            self.fields["reason"].label = pgettext_lazy("remark", "Note")
         else:
             self.fields["reason"].help_text = (
                 _("Explain in a few words why the trajectory stops.")

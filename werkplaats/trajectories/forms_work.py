@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from werkplaats.core.forms import date_field
 from werkplaats.qualifications.models import WorkProcess
@@ -114,7 +115,7 @@ class HoursForm(forms.Form):
     hours = forms.DecimalField(
         label=_("Hours"), min_value=Decimal(0), max_value=Decimal(80), decimal_places=1, max_digits=4
     )
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=pgettext_lazy("remark", "Note"), max_length=200, required=False)
 
     def clean_week_start(self) -> datetime.date:
         week_start: datetime.date = self.cleaned_data["week_start"]
