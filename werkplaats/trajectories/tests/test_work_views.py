@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from werkplaats.accounts.models import User
+from werkplaats.qualifications.tests.factories import QualificationFactory
 from werkplaats.trajectories import services, work
 from werkplaats.trajectories.files import MAX_BYTES
-from werkplaats.trajectories.models import EvidenceFile, Level, PracticeHours, WorkProcessAssessment
+from werkplaats.trajectories.models import EvidenceFile, Level, PracticeHours, Trajectory, WorkProcessAssessment
 
 from . import work_world
 from .work_world import WorkWorld
@@ -240,6 +241,17 @@ def test_the_trainer_assesses_with_an_evidence_file_and_the_school_confirms(worl
     page = _client(world.learner_user).get(_url(world, "assessments")).content.decode()
     assert "Confirmed" in page and "foto.jpg" in page
     assert "1 of 3 mastered (1 confirmed by the school), 0 developing." in page
+
+
+def test_a_qualification_without_work_processes_in_the_catalogue_says_so_instead_of_0_of_0(world: WorkWorld) -> None:
+    Trajectory.objects.filter(pk=world.trajectory.pk).update(qualification=QualificationFactory())
+    client = _client(world.consultant)
+    catalogue = "The work processes of this qualification are not in the catalogue yet"
+
+    for page in (_url(world, "assessments"), reverse("trajectories:detail", args=[world.trajectory.pk])):
+        html = client.get(page).content.decode()
+        assert catalogue in html
+        assert "0 of 0 mastered" not in html and "has no qualification" not in html
 
 
 def test_evidence_is_downloaded_as_an_attachment_with_its_real_type(world: WorkWorld) -> None:
