@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.organisations.models import Organisation
+from werkplaats.organisations.access import get_access
+from werkplaats.organisations.models import Organisation, Role
+from werkplaats.recognitions.services import is_recognised
 
 from . import services
 from .models import EventKind, ProgressReview, Status, Trajectory, TrajectoryEvent
@@ -73,12 +75,78 @@ class Row:
         return [str(CaseWarning(w).label) for w in self.warnings]
 
 
+def followed(
+    user: Any, organisation: Organisation | None, *, roles: Iterable[str] | None = None
+) -> QuerySet[Trajectory]:
+    """The trajectories the user follows for ``organisation``, by the roles held there: a
+    consultant the organisation's learners (and trajectories naming them as consultant), school
+    staff their school's (and those they coach), a workplace trainer their company's (and those
+    naming them), a coordinator the region's; only ``roles`` of them, when given. Always within
+    ``visible_to``."""
+    access = get_access(user)
+    visible = Trajectory.objects.visible_to(user)
+    if organisation is None:
+        return visible if access.is_platform_admin else visible.none()
+    held = access.roles_in(organisation)
+    roles = held & set(roles) if roles is not None else held
+    me = access.user_id
+    query = Q(pk__in=[])
+    if Role.CONSULTANT in roles:
+        query |= Q(learner__organisation=organisation) | Q(consultant_id=me)
+    if Role.SCHOOL_STAFF in roles:
+        query |= Q(school=organisation) | Q(school_coach_id=me)
+    if Role.WORKPLACE_TRAINER in roles:
+        query |= Q(employer=organisation) | Q(workplace_trainer_id=me)
+    if Role.COORDINATOR in roles and organisation.region_id is not None:
+        region = organisation.region_id
+        query |= (
+            Q(learner__organisation__region_id=region) | Q(school__region_id=region) | Q(employer__region_id=region)
+        )
+    if access.is_platform_admin and not held:
+        return visible
+    return visible.filter(query)
+
+
+def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.date) -> set[int]:
+    """Ids of placed trajectories whose employer is not (any more) recognised for the
+    qualification on ``on``: ``is_recognised`` for each, asked once per employer and crebo. The
+    local register answers all of them in one query."""
+    from werkplaats.recognitions.models import Recognition
+    from werkplaats.recognitions.registry import LocalRegister, get_registry
+
+    placed = [
+        t
+        for t in trajectories
+        if t.status in services.PLACED_STATES
+        and t.needs_recognition
+        and t.employer is not None
+        and t.qualification is not None
+    ]
+    pairs = {(t.employer.pk, t.qualification.crebo) for t in placed if t.employer and t.qualification}
+    if not pairs:
+        return set()
+    if isinstance(get_registry(), LocalRegister):
+        recognised = set(
+            Recognition.objects.filter(employer_id__in={e for e, _c in pairs}, crebo__in={c for _e, c in pairs})
+            .valid_on(on)
+            .values_list("employer_id", "crebo")
+        )
+    else:
+        employers = {t.employer.pk: t.employer for t in placed if t.employer}
+        recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}
+    return {
+        t.pk
+        for t in placed
+        if t.employer and t.qualification and (t.employer.pk, t.qualification.crebo) not in recognised
+    }
+
+
 def queryset(
     user: Any, organisation: Organisation | None, *, roles: Iterable[str] | None = None
 ) -> QuerySet[Trajectory]:
     last_review = ProgressReview.objects.filter(trajectory=OuterRef("pk")).order_by("-held_on", "-id")
     return (
-        services.caseload(user, organisation, roles=roles)
+        followed(user, organisation, roles=roles)
         .select_related("learner", "qualification", "employer", "school")
         .prefetch_related(
             Prefetch(
@@ -100,7 +168,7 @@ def build_rows(trajectories: Iterable[Trajectory], *, now: datetime.datetime | N
     now = now or timezone.now()
     today = timezone.localdate(now)
     trajectories = list(trajectories)
-    unrecognised = services.unrecognised_placements(trajectories, on=today)
+    unrecognised = unrecognised_placements(trajectories, on=today)
     rows = []
     for t in trajectories:
         timing = services.timing(t, now=now, events=getattr(t, "timeline_events", None))
