@@ -405,9 +405,9 @@ def assessments(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_edit(request: HttpRequest, pk: int, work_process: int) -> HttpResponse:
     trajectory = visible_trajectory(request, pk)
+    qualification = trajectory.qualification
     process = get_object_or_404(
-        WorkProcess.objects.filter(pk__in=[wp.pk for wp in _work_processes(trajectory)]).select_related("core_task"),
-        pk=work_process,
+        qualification.work_processes() if qualification is not None else WorkProcess.objects.none(), pk=work_process
     )
     _require(services.is_workplace_trainer(request.user, trajectory))
     existing = (
