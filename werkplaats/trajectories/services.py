@@ -871,22 +871,29 @@ def add_evidence_file(assessment: WorkProcessAssessment, *, by: Any, upload: Any
 # --- The learner's own login ------------------------------------------------------------------
 
 
+def can_invite_learner(user: Any, learner: Learner) -> bool:
+    """Consultants and coordinators of the organisation that holds the learner's record invite
+    the learner into it."""
+    access = get_access(user)
+    return access.is_platform_admin or learner.organisation_id in access.organisation_ids(
+        Role.CONSULTANT, Role.COORDINATOR
+    )
+
+
 @transaction.atomic
 def invite_learner(learner: Learner, *, by: Any, language: str = "nl") -> Any:
     """Invite the learner to log in; accepting links the new login to this learner record, after
     which the learner sees their own trajectory and nothing else."""
     from werkplaats.organisations.services import invite_member
 
-    access = get_access(by)
-    organisation = learner.organisation
-    if not (access.is_platform_admin or organisation.pk in access.organisation_ids(Role.CONSULTANT, Role.COORDINATOR)):
+    if not can_invite_learner(by, learner):
         raise PermissionDenied
     if learner.user_id is not None:
         raise ValidationError(_("%(name)s can already log in.") % {"name": learner.full_name})
     if not learner.email:
         raise ValidationError(_("Fill in the learner's e-mail address first: the invitation is sent there."))
     return invite_member(
-        organisation,
+        learner.organisation,
         email=learner.email,
         roles=[Role.LEARNER],
         name=learner.full_name,

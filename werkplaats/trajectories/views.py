@@ -141,7 +141,7 @@ def learner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "trajectories": trajectories,
             "show_sensitive": services.can_see_sensitive(request.user, learner),
             "can_create": services.can_create_trajectory(request.user, learner),
-            "can_invite": services.can_create_trajectory(request.user, learner) and learner.user_id is None,
+            "can_invite": services.can_invite_learner(request.user, learner) and learner.user_id is None,
             "pending_invitation": learner.user_id is None
             and Invitation.objects.pending().filter(context__learner=learner.pk).exists(),
         },

@@ -264,3 +264,19 @@ def test_the_same_person_may_be_registered_by_another_organisation(
     )
 
     assert again.organisation == other_organisation
+
+
+def test_a_coordinator_elsewhere_in_the_region_is_not_offered_an_invitation_they_may_not_send(
+    trajectory: Trajectory, coordinator: User, school: Organisation
+) -> None:
+    from django.test import Client
+
+    regional = member_of(school, Role.COORDINATOR, email="regio@school.example.nl")
+    learner = trajectory.learner
+    assert services.can_create_trajectory(regional, learner)  # steers the region's trajectories
+    assert not services.can_invite_learner(regional, learner)  # but the record is another organisation's
+    assert services.can_invite_learner(coordinator, learner)
+
+    client = Client()
+    client.force_login(regional)
+    assert client.get(learner.get_absolute_url()).context["can_invite"] is False
