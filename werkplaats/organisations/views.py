@@ -210,7 +210,11 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         elif request.user.email.lower() != invitation.email:
             context["wrong_user"] = True
         elif request.method == "POST":
-            services.accept_invitation(invitation, user=request.user)
+            try:
+                services.accept_invitation(invitation, user=request.user)
+            except ValidationError:
+                # Used, withdrawn or expired between opening the page and pressing the button.
+                return render(request, "organisations/invitation_invalid.html", status=404)
             request.session[SESSION_KEY] = invitation.organisation_id
             messages.success(request, _("Welcome to %(organisation)s.") % {"organisation": invitation.organisation})
             return redirect("core:home")

@@ -265,3 +265,26 @@ def test_another_logged_in_user_cannot_accept(
     assert response.context["wrong_user"] is True
     assert not Membership.objects.filter(user=existing, organisation=organisation).exists()
     assert Membership.objects.active().get(user=consultant, organisation=organisation).roles == [Role.CONSULTANT]
+
+
+def test_an_invitation_that_expires_while_the_page_is_open_gets_the_invalid_page_not_an_error(
+    invite: Callable[..., str], existing: User, organisation: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from werkplaats.organisations import services
+
+    link = invite(existing.email, Role.MEMBER)
+    visitor = Client()
+    visitor.force_login(existing)
+
+    def expired_meanwhile(*args: Any, **kwargs: Any) -> None:
+        # The moment between the page's check and the acceptance cannot be timed in a test.
+        raise ValidationError("This invitation has already been used, was withdrawn or has expired.")
+
+    monkeypatch.setattr(services, "accept_invitation", expired_meanwhile)
+    response = visitor.post(link)
+
+    assert response.status_code == 404
+    assert "niet geldig" in response.content.decode()
+    assert not Membership.objects.filter(user=existing, organisation=organisation).exists()
