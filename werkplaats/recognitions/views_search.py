@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import NoReverseMatch, reverse
@@ -18,6 +17,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from werkplaats.core.exports import csv_response
 from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import SCHOOL_KINDS, Municipality, Organisation, OrganisationKind, Region
 
@@ -225,25 +225,7 @@ def _csv_headers(with_distance: bool) -> list[str]:
     return headers
 
 
-UNSAFE_CSV_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula: text starting with = + - @ (or a tab or carriage
-    return, which some programs skip before one) gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(UNSAFE_CSV_START) else text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(result: SearchResult, headers: list[str]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # so that Excel reads the file as UTF-8
-    yield writer.writerow(headers)
+def _csv_rows(result: SearchResult) -> Iterator[list[object]]:
     with_distance = result.point is not None
     for company in result:
         cells: list[object] = [
@@ -258,7 +240,7 @@ def _csv_lines(result: SearchResult, headers: list[str]) -> Iterator[str]:
         ]
         if with_distance:
             cells.append("" if company.distance_km is None else floatformat(company.distance_km, 1))
-        yield writer.writerow([csv_safe(cell) for cell in cells])
+        yield cells
 
 
 @login_required
@@ -273,8 +255,4 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     result = form.search()
     selection: Selection = form.cleaned_data["q"]
     name = f"{slugify(_('learning companies'))}-{slugify(selection.code)}-{result.day.isoformat()}.csv"
-    response = StreamingHttpResponse(
-        _csv_lines(result, _csv_headers(result.point is not None)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(_csv_headers(result.point is not None), _csv_rows(result), filename=name)

@@ -3,17 +3,17 @@ of the request (Dutch unless the user chose English). Support needs are never ex
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .caseloads import Row
+from werkplaats.core.exports import csv_response as core_csv_response
+from werkplaats.core.exports import spreadsheet_safe
 
-UNSAFE_CSV_START = ("=", "+", "-", "@", "\t", "\r")
+from .caseloads import Row
 
 
 def headers() -> list[str]:
@@ -40,30 +40,8 @@ def cells(row: Row) -> list[object]:
     ]
 
 
-def safe(value: object) -> object:
-    """A text cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(UNSAFE_CSV_START):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(rows: Sequence[Row]) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # so that Excel reads the file as UTF-8
-    yield writer.writerow(headers())
-    for row in rows:
-        yield writer.writerow([safe(c) for c in cells(row)])
-
-
 def csv_response(rows: Sequence[Row], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
-    return response
+    return core_csv_response(headers(), (cells(row) for row in rows), filename=f"{slugify(name)}.csv")
 
 
 def xlsx_bytes(rows: Sequence[Row]) -> bytes:
@@ -73,7 +51,7 @@ def xlsx_bytes(rows: Sequence[Row]) -> bytes:
     sheet = workbook.create_sheet(title=_("Caseload")[:31])
     sheet.append(headers())
     for row in rows:
-        sheet.append([safe(c) for c in cells(row)])
+        sheet.append([spreadsheet_safe(c) for c in cells(row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

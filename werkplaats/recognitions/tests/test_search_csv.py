@@ -16,9 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from werkplaats.accounts.models import User
+from werkplaats.core.exports import csv_text as csv_safe
 from werkplaats.organisations.models import Municipality, Region
 from werkplaats.qualifications.models import QualificationFile
-from werkplaats.recognitions.views_search import csv_safe
 
 from .test_search import EMMEN, SAPPEMEER, employer, qualification, qualification_file, recognise
 
