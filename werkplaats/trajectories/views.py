@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkplaats.audit.recorder import record_view
+from werkplaats.audit.models import Action
+from werkplaats.audit.recorder import record, record_view
 from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.access import require_role
 from werkplaats.organisations.models import Invitation, Organisation, Role
@@ -528,6 +529,14 @@ def caseload_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         raise Http404
     _form, rows = _caseload_rows(request)
     name = f"{_('caseload')}-{timezone.localdate().isoformat()}"
+    # Names of learners leave the platform: who took them, and how many, goes in the audit log.
+    organisation = getattr(request, "organisation", None)
+    record(
+        Action.EXPORT,
+        object_repr=f"caseload.{fmt} ({len(rows)})",
+        changes={"rows": len(rows), "format": fmt, "filters": request.GET.urlencode()[:500]},
+        subject_organisation_id=organisation.pk if organisation is not None else None,
+    )
     if fmt == "csv":
         return exports.csv_response(rows, name)
     return exports.xlsx_response(rows, name)

@@ -241,3 +241,20 @@ def test_the_home_page_summarises_the_caseload_per_role(
     assert (summary.total, summary.at_risk) == (4, 1)
     assert b"4 open trajectories in your caseload" in response.content
     assert f"{CASELOAD}?warning=norm".encode() in response.content
+
+
+def test_an_export_of_the_caseload_is_in_the_audit_log(
+    organisation: Organisation, consultant: User, trajectory: Trajectory
+) -> None:
+    from werkplaats.audit.models import Action, AuditLogEntry
+
+    client = Client()
+    client.force_login(consultant)
+
+    client.get(reverse("trajectories:caseload-xlsx") + "?state=open")
+
+    entry = AuditLogEntry.objects.get(action=Action.EXPORT)
+    assert entry.actor == consultant
+    assert entry.changes["format"] == "xlsx"
+    assert entry.changes["rows"] == 1
+    assert "state=open" in entry.changes["filters"]
