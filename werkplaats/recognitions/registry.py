@@ -7,6 +7,7 @@ any caller."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Iterable
 from functools import cache
 from typing import Protocol
 
@@ -15,9 +16,19 @@ from django.utils.module_loading import import_string
 
 from werkplaats.organisations.models import Organisation
 
+Pair = tuple[int, str]  # (employer id, crebo)
+
 
 class RecognitionRegistry(Protocol):
     def is_recognised(self, employer: Organisation, crebo: str, on: datetime.date) -> bool: ...
+
+
+class BulkRecognitionRegistry(RecognitionRegistry, Protocol):
+    """A registry that can also answer many (employer, crebo) questions at once (lists do)."""
+
+    def recognised_pairs(
+        self, employers: Iterable[Organisation], pairs: Collection[Pair], on: datetime.date
+    ) -> set[Pair]: ...
 
 
 class LocalRegister:
@@ -27,6 +38,21 @@ class LocalRegister:
         from .models import Recognition
 
         return Recognition.objects.filter(employer=employer, crebo=crebo).valid_on(on).exists()
+
+    def recognised_pairs(
+        self, employers: Iterable[Organisation], pairs: Collection[Pair], on: datetime.date
+    ) -> set[Pair]:
+        """All of ``pairs`` in one query."""
+        from .models import Recognition
+
+        if not pairs:
+            return set()
+        found = (
+            Recognition.objects.filter(employer_id__in={e for e, _c in pairs}, crebo__in={c for _e, c in pairs})
+            .valid_on(on)
+            .values_list("employer_id", "crebo")
+        )
+        return set(found) & set(pairs)
 
 
 @cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ from werkplaats.qualifications.models import Qualification
 from . import importer
 from .importer import Problem
 from .models import LearningCompany, Recognition, RecognitionSource, periods_overlap
-from .registry import get_registry
+from .registry import Pair, get_registry
 
 MANAGING_ROLES = (Role.COORDINATOR, Role.SCHOOL_STAFF)
 
@@ -34,6 +34,17 @@ def is_recognised(employer: Organisation, qualification: Any, *, on: datetime.da
     on the day ``on``? The one rule every placement guard uses."""
     crebo = qualification if isinstance(qualification, str) else qualification.crebo
     return get_registry().is_recognised(employer, crebo, on)
+
+
+def recognised_pairs(employers: Iterable[Organisation], pairs: Collection[Pair], *, on: datetime.date) -> set[Pair]:
+    """Which (employer id, crebo) pairs are recognised on ``on``: ``is_recognised`` for many at once,
+    for lists. A registry that can answer in bulk does; otherwise each pair is asked."""
+    registry = get_registry()
+    bulk = getattr(registry, "recognised_pairs", None)
+    if bulk is not None:
+        return set(bulk(employers, pairs, on))
+    by_id = {e.pk: e for e in employers}
+    return {(e, c) for e, c in pairs if e in by_id and registry.is_recognised(by_id[e], c, on)}
 
 
 def can_manage_recognitions(user: Any, employer: Organisation) -> bool:

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Organisation, Role
-from werkplaats.recognitions.services import is_recognised
 
 from . import services
 from .models import EventKind, ProgressReview, Status, Trajectory, TrajectoryEvent
@@ -109,10 +108,8 @@ def followed(
 
 def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.date) -> set[int]:
     """Ids of placed trajectories whose employer is not (any more) recognised for the
-    qualification on ``on``: ``is_recognised`` for each, asked once per employer and crebo. The
-    local register answers all of them in one query."""
-    from werkplaats.recognitions.models import Recognition
-    from werkplaats.recognitions.registry import LocalRegister, get_registry
+    qualification on ``on``, asked of the registry once for the whole list."""
+    from werkplaats.recognitions.services import recognised_pairs
 
     placed = [
         t
@@ -123,17 +120,8 @@ def unrecognised_placements(trajectories: Iterable[Trajectory], *, on: datetime.
         and t.qualification is not None
     ]
     pairs = {(t.employer.pk, t.qualification.crebo) for t in placed if t.employer and t.qualification}
-    if not pairs:
-        return set()
-    if isinstance(get_registry(), LocalRegister):
-        recognised = set(
-            Recognition.objects.filter(employer_id__in={e for e, _c in pairs}, crebo__in={c for _e, c in pairs})
-            .valid_on(on)
-            .values_list("employer_id", "crebo")
-        )
-    else:
-        employers = {t.employer.pk: t.employer for t in placed if t.employer}
-        recognised = {(e, c) for e, c in pairs if is_recognised(employers[e], c, on=on)}
+    employers = {t.employer.pk: t.employer for t in placed if t.employer}.values()
+    recognised = recognised_pairs(employers, pairs, on=on)
     return {
         t.pk
         for t in placed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -102,3 +103,26 @@ def test_the_registry_behind_is_recognised_is_configurable(bakery: Organisation,
 def test_the_local_register_is_the_default(bakery: Organisation, fresh_registry: None) -> None:
     assert isinstance(registry.get_registry(), registry.LocalRegister)
     assert not is_recognised(bakery, "25282", on=START)
+
+
+def test_the_local_register_answers_a_list_of_pairs_in_one_query(
+    bakery: Organisation, bounded: None, django_assert_num_queries: Any
+) -> None:
+    from werkplaats.recognitions.services import recognised_pairs
+
+    pairs = {(bakery.pk, "25173"), (bakery.pk, "25282")}
+    with django_assert_num_queries(1):
+        found = recognised_pairs([bakery], pairs, on=START)
+
+    assert found == {(bakery.pk, "25173")}
+    assert recognised_pairs([bakery], pairs, on=END + datetime.timedelta(days=1)) == set()
+
+
+def test_a_registry_without_a_bulk_answer_is_asked_pair_by_pair(bakery: Organisation, fresh_registry: None) -> None:
+    from werkplaats.recognitions.services import recognised_pairs
+
+    with override_settings(WERKPLAATS_RECOGNITION_REGISTRY=f"{__name__}.AlwaysRecognised"):
+        found = recognised_pairs([bakery], {(bakery.pk, "25282")}, on=START)
+
+    assert found == {(bakery.pk, "25282")}
+    assert AlwaysRecognised.calls == [(bakery.pk, "25282", START)]
