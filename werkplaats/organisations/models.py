@@ -263,6 +263,11 @@ class Membership(models.Model):
         """Roles that follow trajectories (the caseload in the main menu)."""
         return self.has_role(Role.CONSULTANT, Role.COORDINATOR, Role.SCHOOL_STAFF, Role.WORKPLACE_TRAINER)
 
+    @property
+    def is_learner_only(self) -> bool:
+        """A learner, who does not work for the organisation but learns through it."""
+        return self.roles == [Role.LEARNER]
+
 
 class MembershipRole(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_set")

@@ -29,3 +29,23 @@ def test_the_menu_shows_the_caseload_to_those_who_follow_trajectories(email: str
     page = client.get(reverse("core:home")).content.decode()
 
     assert (f'href="{reverse("trajectories:caseload")}"' in page.split("</nav>")[0]) is shown
+
+
+def test_a_learner_is_not_told_they_work_for_the_municipality() -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="learner@demo.nl"))
+
+    page = client.get(reverse("core:home")).content.decode()
+
+    assert "Deelnemer via" in page
+    assert "U neemt deel via Gemeente Groningen." in page
+    assert "Werkzaam voor" not in page
+
+
+def test_one_role_is_called_a_role() -> None:
+    client = Client()
+    client.force_login(User.objects.get(email="consultant@demo.nl"))
+
+    page = client.get(reverse("core:home")).content.decode()
+
+    assert "Uw rol: consulent." in page
