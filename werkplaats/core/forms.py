@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -12,11 +13,31 @@ from django.utils.translation import gettext_lazy as _
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker, which shows only YYYY-MM-DD: a date typed as DD-MM-YYYY is shown
+    back in that form after another field's error, instead of as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            for fmt in DATE_FORMATS:
+                try:
+                    return datetime.datetime.strptime(value.strip(), fmt).date().isoformat()
+                except ValueError:
+                    continue
+            return value
+        return super().format_value(value)
+
+
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         input_formats=DATE_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DatePickerInput(),
         error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
         **kwargs,
     )
