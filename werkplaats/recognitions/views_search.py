@@ -34,7 +34,9 @@ from .search import (
 
 PAGE_SIZE = 25
 MAX_RADIUS_KM = 300
-NEAR_KINDS = (OrganisationKind.MUNICIPALITY, OrganisationKind.EMPLOYER, *sorted(SCHOOL_KINDS))
+# Reference points for a distance: municipalities (place centres and the municipality's own
+# offices) and schools. Not employers: there are hundreds of thousands, a list nobody can use.
+NEAR_KINDS = (OrganisationKind.MUNICIPALITY, *sorted(SCHOOL_KINDS))
 
 
 class LearningCompanySearchForm(forms.Form):
@@ -92,14 +94,9 @@ class LearningCompanySearchForm(forms.Form):
         choices: list[tuple[str, Any]] = [("", _("Anywhere (no distance)"))]
         if places:
             choices.append((_("Places"), places))
-        groups = {
-            OrganisationKind.MUNICIPALITY: _("Municipalities"),
-            OrganisationKind.EMPLOYER: _("Employers"),
-        }
         schools = [choice for kind in sorted(SCHOOL_KINDS) for choice in by_kind[kind]]
-        for kind, label in groups.items():
-            if by_kind[kind]:
-                choices.append((label, by_kind[kind]))
+        if by_kind[OrganisationKind.MUNICIPALITY]:
+            choices.append((_("Municipalities"), by_kind[OrganisationKind.MUNICIPALITY]))
         if schools:
             choices.append((_("Schools"), sorted(schools, key=lambda choice: choice[1])))
         self.fields["near"].choices = choices  # type: ignore[attr-defined]

@@ -370,3 +370,24 @@ def test_without_the_register_pages_the_rows_have_no_register_link(
     response = client_of.get(URL, {"q": "25173"})
     assert table_names(response) == ["Hilvers Bakkerij"]
     assert not response.context["has_register"]
+
+
+def test_the_near_list_offers_places_and_schools_but_not_every_employer(
+    client_of: Client, bakery_catalogue: Any, groningen: Region
+) -> None:
+    bakery = employer("Hilvers Bakkerij", region=groningen)
+    Organisation.objects.filter(pk=bakery.pk).update(latitude="53.2", longitude="6.5")
+    town_hall = Organisation.objects.create(
+        name="Gemeente Ten Boer", slug="gemeente-ten-boer-test", kind="municipality", latitude="53.17", longitude="6.6"
+    )
+
+    response = get(client_of, q="25173")
+
+    near_values = set()
+    for value, label in response.context["form"].fields["near"].choices:
+        if isinstance(label, (list, tuple)):  # a group of places
+            near_values.update(str(v) for v, _name in label)
+        else:
+            near_values.add(str(value))
+    assert f"o{town_hall.pk}" in near_values
+    assert f"o{bakery.pk}" not in near_values
