@@ -383,7 +383,7 @@ def test_the_near_list_offers_places_and_schools_but_not_every_employer(
 
     response = get(client_of, q="25173")
 
-    near_values = set()
+    near_values: set[str] = set()
     for value, label in response.context["form"].fields["near"].choices:
         if isinstance(label, (list, tuple)):  # a group of places
             near_values.update(str(v) for v, _name in label)
