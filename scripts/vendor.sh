@@ -18,6 +18,16 @@ copy "$nm/@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css" "$v
 copy "$nm/@nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md" "$v/voorbeeld-design-tokens"
 copy "$nm/htmx.org/dist/htmx.min.js" "$v/htmx"
 copy "$nm/htmx.org/LICENSE" "$v/htmx"
+# The theme's typefaces, for the certificate PDF (WeasyPrint reads WOFF): Latin and Latin
+# Extended, regular and bold, so that every name in a European script prints in the same face.
+for family in noto-sans noto-serif; do
+  for subset in latin latin-ext; do
+    for weight in 400 700; do
+      copy "$nm/@fontsource/$family/files/$family-$subset-$weight-normal.woff" "$v/fonts/$family"
+    done
+  done
+  copy "$nm/@fontsource/$family/LICENSE" "$v/fonts/$family"
+done
 copy "$nm/axe-core/axe.min.js" tests/browser/vendor/axe-core
 copy "$nm/axe-core/LICENSE" tests/browser/vendor/axe-core
 
@@ -29,7 +39,7 @@ copy "$nm/axe-core/LICENSE" tests/browser/vendor/axe-core
   echo
   echo "| package | version | licence |"
   echo "|---|---|---|"
-  for p in @utrecht/component-library-css @nl-design-system-unstable/voorbeeld-design-tokens htmx.org; do
+  for p in @utrecht/component-library-css @nl-design-system-unstable/voorbeeld-design-tokens htmx.org @fontsource/noto-sans @fontsource/noto-serif; do
     node -e "const p=require('./$nm/$p/package.json');console.log('| '+p.name+' | '+p.version+' | '+p.license+' |')"
   done
 } > "$v/README.md"
