@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "werkplaats.qualifications",
     "werkplaats.recognitions",
     "werkplaats.trajectories",
+    "werkplaats.certificates",
     "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",
@@ -252,7 +253,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # PDF rendering reports every step and every font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Werkplaats' own settings.
@@ -267,3 +273,8 @@ WERKPLAATS_RECOGNITION_REGISTRY = env.str(
 # machines this must be a shared volume.
 WERKPLAATS_PRIVATE_DIR = env.path("WERKPLAATS_PRIVATE_DIR", default=BASE_DIR / "var")
 WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES = env.int("WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+
+# The public verification page of certificates: requests per client address and window in
+# seconds, and the time every answer takes at least (found or not, so timing reveals nothing).
+WERKPLAATS_VERIFY_RATE = env.str("WERKPLAATS_VERIFY_RATE", default="30/60")
+WERKPLAATS_VERIFY_MIN_SECONDS = env.float("WERKPLAATS_VERIFY_MIN_SECONDS", default=0.25)

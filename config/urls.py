@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("werkplaats.recognitions.urls_search")),
     path("", include("werkplaats.qualifications.urls")),
     path("", include("werkplaats.trajectories.urls")),
+    path("", include("werkplaats.certificates.urls")),
 ]

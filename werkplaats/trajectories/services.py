@@ -287,8 +287,11 @@ def paused_from(trajectory: Trajectory) -> str | None:
     return event.from_status if event is not None else None
 
 
-def guard_problems(trajectory: Trajectory, to: str, *, stop_reason: str = "", reason: str = "") -> list[str]:
-    """What is missing before ``trajectory`` may go to ``to``; empty when nothing is."""
+def guard_problems(
+    trajectory: Trajectory, to: str, *, stop_reason: str = "", reason: str = "", via_certificate: bool = False
+) -> list[str]:
+    """What is missing before ``trajectory`` may go to ``to``; empty when nothing is.
+    ``via_certificate``: the change is the certificate being issued (certificates.services)."""
     problems: list[str] = []
     if trajectory.status == Status.PAUSED and to != Status.STOPPED:
         if to != paused_from(trajectory):
@@ -316,7 +319,11 @@ def guard_problems(trajectory: Trajectory, to: str, *, stop_reason: str = "", re
             problems.append(_("Explain in a few words why the trajectory stops."))
     if to == Status.PAUSED and not reason.strip():
         problems.append(_("Say why the trajectory is paused."))
-    if to == Status.COMPLETED and trajectory.intended_outcome == IntendedOutcome.PRACTICE_CERTIFICATE:
+    if (
+        to == Status.COMPLETED
+        and trajectory.intended_outcome == IntendedOutcome.PRACTICE_CERTIFICATE
+        and not via_certificate
+    ):
         problems.append(_("A praktijkverklaring trajectory is completed by issuing the certificate."))
     return problems
 
@@ -369,15 +376,19 @@ def transition(
     expected_version: int | None = None,
     at: datetime.datetime | None = None,
     outcome: str = "",
+    via_certificate: bool = False,
 ) -> Trajectory:
     """Move ``trajectory`` to state ``to``: lock, check the guards, change, record the event.
 
     Two people pressing a button at the same time are serialised by the row lock; with
-    ``expected_version`` the second one gets a Conflict instead of a surprise."""
+    ``expected_version`` the second one gets a Conflict instead of a surprise.
+    ``via_certificate`` is for ``certificates.services.issue`` alone: a praktijkverklaring
+    trajectory is completed by its certificate, which that function has checked and issues in
+    the same transaction."""
     locked = _locked(trajectory, expected_version)
-    if not _may_transition(by, locked, to):
+    if not (via_certificate or _may_transition(by, locked, to)):
         raise PermissionDenied
-    problems = guard_problems(locked, to, stop_reason=stop_reason, reason=reason)
+    problems = guard_problems(locked, to, stop_reason=stop_reason, reason=reason, via_certificate=via_certificate)
     if problems:
         raise ValidationError(problems, code="guard")
     now = at or timezone.now()
@@ -779,6 +790,8 @@ def available_transitions(user: Any, trajectory: Trajectory) -> list[str]:
         targets = {Status.STOPPED} | ({back} if back else set())
     else:
         targets = set(ALLOWED_TRANSITIONS.get(trajectory.status, frozenset()))
+    if trajectory.intended_outcome == IntendedOutcome.PRACTICE_CERTIFICATE:
+        targets.discard(Status.COMPLETED)  # completed by issuing the certificate, on its own page
     return [s.value for s in Status if s.value in targets and _may_transition(user, trajectory, s.value)]
 
 
