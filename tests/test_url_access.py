@@ -48,6 +48,7 @@ from django_tasks_db.models import DBTaskResult
 from werkplaats.accounts.models import User
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record
+from werkplaats.certificates.models import Certificate
 from werkplaats.notifications.models import Notification
 from werkplaats.organisations.models import Invitation, Membership, Organisation, OrganisationKind, Role
 from werkplaats.organisations.services import invite_member
@@ -261,6 +262,48 @@ def _work(w: World, **extra: int) -> dict[str, Any]:
     return {"pk": _at_work(w).trajectory.pk, **extra}
 
 
+def _certificate(w: World) -> Certificate:
+    """A praktijkverklaring for the trajectory at work, counted in region Groningen."""
+    work = _at_work(w)
+    trajectory = work.trajectory
+    found = Certificate.objects.filter(trajectory=trajectory).first()
+    if found is not None:
+        return found
+    assert trajectory.qualification is not None and trajectory.school is not None and trajectory.employer is not None
+    return Certificate.objects.create(
+        number="PV-2026-000001",
+        year=2026,
+        sequence=1,
+        trajectory=trajectory,
+        learner=trajectory.learner,
+        qualification=trajectory.qualification,
+        school=trajectory.school,
+        employer=trajectory.employer,
+        region=w.organisation.region,
+        issued_on=timezone.localdate(),
+        issued_by=work.school_staff,
+        learner_first_name="Sanne",
+        learner_last_name="Mulder",
+        learner_date_of_birth=datetime.date(1995, 3, 2),
+        qualification_name="Pedagogisch medewerker",
+        crebo="25486",
+        level=3,
+        dossier_crebo="25180",
+        dossier_version="1",
+        work_processes=[{"code": "B1-K1", "title": "Begeleidt kinderen", "work_processes": []}],
+        employer_name="Bakkerij Bolhuis",
+        employer_kvk="12345678",
+        trainer_name="",
+        school_name="Noorderpoort",
+        signatory_name="",
+        place="Groningen",
+    )
+
+
+def _number(w: World) -> dict[str, Any]:
+    return {"number": _certificate(w).number}
+
+
 # --- The classification -------------------------------------------------------------------
 
 Kwargs = Callable[[World], dict[str, Any]]
@@ -322,6 +365,11 @@ KWARGS: dict[str, Kwargs] = {
     "trajectories:evidence-download": lambda w: _work(w, file=_at_work(w).evidence.pk),
     "trajectories:log": _work,
     "trajectories:log-add": _work,
+    "certificates:issue": _work,
+    "certificates:detail": _number,
+    "certificates:pdf": _number,
+    "certificates:revoke": _number,
+    "certificates:verify": lambda w: {"code": "NOSU-CHCO-DE00-0000"},
     # Public: an unknown credential must lead nowhere.
     "organisations:accept-invitation": lambda w: {"token": "no-such-token"},
     "account_reset_password_from_key": lambda w: {"uidb36": "1", "key": "set-password"},
@@ -382,6 +430,9 @@ RESTRICTED: dict[str, Callable[[World], User]] = {
     "trajectories:hours-approve": lambda w: _at_work(w).trainer,
     "trajectories:assessment-edit": lambda w: _at_work(w).trainer,
     "trajectories:assessment-confirm": lambda w: _at_work(w).school_staff,
+    # The school issues praktijkverklaringen; the school and the region's coordinators revoke them.
+    "certificates:issue": lambda w: _at_work(w).school_staff,
+    "certificates:revoke": lambda w: _at_work(w).school_staff,
 }
 
 # Restricted pages about a person, each for a reason: an organisation's administrator without
@@ -393,6 +444,8 @@ PERSONAL: dict[str, str] = {
     "trajectories:hours-approve": _PARTIES,
     "trajectories:assessment-edit": _PARTIES,
     "trajectories:assessment-confirm": _PARTIES,
+    "certificates:issue": _PARTIES,
+    "certificates:revoke": _PARTIES,
 }
 
 
@@ -413,6 +466,8 @@ PUBLIC: dict[str, str] = {
     "account_email_verification_sent": "allauth's 'check your e-mail' page; it shows no data",
     "admin:login": "the management site's login page",
     "admin:logout": "logging out of the management site needs no login",
+    "certificates:verify-form": "anyone holding a praktijkverklaring checks it, without an account",
+    "certificates:verify": "anyone holding a praktijkverklaring checks it; it shows initials and surname only",
 }
 
 # Left out of these checks, each for a reason.
@@ -852,12 +907,31 @@ def test_each_restricted_page_opens_for_the_role_it_is_for(world: World) -> None
     assert not failures, _report(failures, "Restricted pages that the role they are for cannot open")
 
 
+# Restricted pages that are for a role in an organisation and not for platform administrators
+# (who get a 403 there), each for a reason.
+_SIGNED = "a praktijkverklaring is signed and answered for by the school (or the region's coordinator)"
+NOT_FOR_PLATFORM_ADMINS: dict[str, str] = {
+    "certificates:issue": _SIGNED,
+    "certificates:revoke": _SIGNED,
+}
+
+
 def test_a_platform_administrator_opens_every_restricted_page(world: World) -> None:
     client = _client(world.platform_admin)
     failures = []
-    for route, url in _concrete(world, _routes(keys=RESTRICTED)):
+    for route, url in _concrete(world, _routes(keys=set(RESTRICTED) - set(NOT_FOR_PLATFORM_ADMINS))):
         response = _opens(client, url)
         if isinstance(response, str):
             failures.append(f"{url} ({route.key}): {response}")
 
     assert not failures, _report(failures, "Restricted pages a platform administrator cannot open")
+
+
+def test_platform_administrators_do_not_act_for_a_school(world: World) -> None:
+    client = _client(world.platform_admin)
+    keys = set(NOT_FOR_PLATFORM_ADMINS)
+    pages = list(_concrete(world, _routes(keys=keys)))
+    opened = [f"{url} ({route.key})" for route, url in pages if _status(_request(client, "GET", url)) != 403]
+
+    assert len(pages) == len(keys)
+    assert not opened, _report(opened, "Pages for a school that a platform administrator opened")

@@ -85,6 +85,7 @@ LEARNING_COMPANIES: dict[str, tuple[str, str, str, str, str]] = {
 RECOGNITIONS: list[tuple[str, str, datetime.date, int, datetime.date | None]] = [
     ("hilvers-bakkerij", "25173", datetime.date(2019, 8, 1), 3, datetime.date(2025, 3, 14)),
     ("2-switch", "25167", datetime.date(2021, 2, 1), 2, datetime.date(2025, 1, 20)),
+    ("2-switch", "25498", datetime.date(2022, 9, 1), 2, datetime.date(2025, 1, 20)),
     ("vrp-klimatechniek", "25282", datetime.date(2020, 9, 1), 1, None),
     ("mantel-fietstechniek", "25231", datetime.date(2018, 9, 1), 2, datetime.date(2024, 11, 5)),
     ("doeleman-buiteninrichtingen", "25452", datetime.date(2022, 1, 1), 2, datetime.date(2025, 6, 2)),

@@ -34,6 +34,7 @@ from werkplaats.trajectories.models import (
     StopReason,
     TargetGroup,
     Trajectory,
+    TrajectoryEvent,
     WorkProcessAssessment,
 )
 
@@ -146,6 +147,17 @@ SPECS: tuple[Spec, ...] = (
     Spec("Ahmet", "Demir", D(1989, 7, 18), P, Status.ASSESSMENT, 250, 30, "eska", "25499"),
     Spec("Iris", "Zwart", D(2000, 1, 30), ESL, Status.ASSESSMENT, 190, 7, "eska", "25499"),
     Spec("Johan", "Boer", D(1970, 4, 4), EMP, Status.ASSESSMENT, 210, 21, "eska", "25499", route=BBL, outcome=DIPLOMA),
+    # Completed with a praktijkverklaring, issued by the school (nine valid ones in Groningen:
+    # the next one issued there reaches the region's and the school's first milestone, 10)
+    Spec("Henk", "Visser", D(1974, 3, 9), G.WW, Status.COMPLETED, 330, 200, "eska", "25499"),
+    Spec("Merel", "Jansen", D(1998, 6, 2), P, Status.COMPLETED, 300, 160, "2-switch", "25498"),
+    Spec("Yusuf", "Aydin", D(1991, 9, 17), G.NEWCOMER, Status.COMPLETED, 290, 130, "eska", "25499"),
+    Spec("Karin", "Bosma", D(1969, 12, 24), G.WW, Status.COMPLETED, 270, 110, "eska", "25499"),
+    Spec("Stefan", "de Vries", D(2001, 5, 5), ESL, Status.COMPLETED, 260, 95, "2-switch", "25498"),
+    Spec("Rianne", "Smits", D(1986, 7, 21), P, Status.COMPLETED, 240, 70, "2-switch", "25498"),
+    Spec("Tarik", "El Amrani", D(1995, 2, 28), P, Status.COMPLETED, 230, 50, "eska", "25499"),
+    Spec("Ellen", "Postma", D(1977, 10, 13), G.WW, Status.COMPLETED, 220, 35, "2-switch", "25498"),
+    Spec("Nicole", "Wolters", D(1990, 1, 19), SW, Status.COMPLETED, 200, 20, "eska", "25499"),
     # Completed: outcomes that are not a praktijkverklaring (that one is completed by issuing it)
     Spec("Laura", "Hofman", D(1992, 9, 9), EMP, Status.COMPLETED, 330, 40, "eska", "25499", route=BBL, outcome=DIPLOMA),
     Spec("Sjoerd", "Kok", D(1984, 2, 14), EMP, Status.COMPLETED, 300, 25, "eska", "25499", route=BBL, outcome=DIPLOMA),
@@ -313,6 +325,9 @@ def _create(spec: Spec, cast: _Cast, organisation: Organisation, now: datetime.d
         if to == Status.PLACED:
             assert trainer is not None
             _agree_plan(trajectory, consultant=consultant, trainer=trainer, coach=coach, at=at, login=spec.login)
+        if to == Status.COMPLETED and spec.outcome == IntendedOutcome.PRACTICE_CERTIFICATE:
+            trajectory = _issue(trajectory, coach=coach, at=at, correct=spec.last_name == REISSUED)
+            continue
         if to == Status.COMPLETED:
             trajectory = services.transition(
                 trajectory, to, by=consultant, at=at, outcome=FollowUp.WORK_SAME_EMPLOYER, reason=""
@@ -330,6 +345,34 @@ def _create(spec: Spec, cast: _Cast, organisation: Organisation, now: datetime.d
             following = times[index + 1] if index + 1 < len(times) else now
             assert trainer is not None
             _learn(trajectory, trainer=trainer, coach=coach, since=at, until=following, now=now)
+    return trajectory
+
+
+# The learner whose first praktijkverklaring was revoked for a mistake and issued again.
+REISSUED = "Bosma"
+
+
+def _issue(trajectory: Trajectory, *, coach: User, at: datetime.datetime, correct: bool) -> Trajectory:
+    """Issue the praktijkverklaring as the school would have on the day of ``at``, and date the
+    completion then. With ``correct``, the first one is revoked a week later and issued again."""
+    from werkplaats.certificates import services as certificates
+
+    day = timezone.localdate(at)
+    certificate = certificates.issue(trajectory, by=coach, on=day)
+    TrajectoryEvent.objects.filter(trajectory=trajectory, to_status=Status.COMPLETED).update(at=at)
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        status_changed_at=at, outcome_at_completion=FollowUp.WORK_SAME_EMPLOYER
+    )
+    if correct:
+        later = min(day + datetime.timedelta(days=7), timezone.localdate())
+        certificates.revoke(
+            certificate,
+            by=coach,
+            on=later,
+            reason="Een werkproces stond er ten onrechte op; een gecorrigeerde praktijkverklaring is uitgegeven.",
+        )
+        certificates.issue(trajectory, by=coach, on=later)
+    trajectory.refresh_from_db()
     return trajectory
 
 

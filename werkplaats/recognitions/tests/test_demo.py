@@ -24,7 +24,7 @@ def test_the_demo_employers_are_recognised_for_the_seed_qualifications(demo: Non
         "eska": "25499",
         "bakkerij-zuidenveld": "25173",
     }
-    for slug, crebo in expected.items():
+    for slug, crebo in [*expected.items(), ("2-switch", "25498")]:
         assert is_recognised(Organisation.objects.get(slug=slug), crebo, on=today), slug
     statuses = {r.status_on(today) for r in Recognition.objects.all()}
     assert RecognitionStatus.ENDED in statuses
@@ -33,7 +33,7 @@ def test_the_demo_employers_are_recognised_for_the_seed_qualifications(demo: Non
 
 
 def test_the_demo_loads_its_recognitions_and_a_second_load_changes_nothing(demo: None) -> None:
-    assert Recognition.objects.count() == 10  # loaded by load_demo
+    assert Recognition.objects.count() == 11  # loaded by load_demo
     recognitions = list(Recognition.objects.values_list("pk", "updated_at"))
 
     again = load_recognitions()

@@ -35,7 +35,7 @@ def test_the_demo_has_about_forty_trajectories_in_every_state(loaded: int) -> No
     counts = Counter(Trajectory.objects.values_list("status", flat=True))
 
     assert loaded == len(SPECS) == Trajectory.objects.count()
-    assert 38 <= loaded <= 45
+    assert 45 <= loaded <= 55
     assert set(counts) == set(Status.values)
     assert counts == {
         Status.REFERRED: 4,
@@ -44,7 +44,7 @@ def test_the_demo_has_about_forty_trajectories_in_every_state(loaded: int) -> No
         Status.PLACED: 4,
         Status.IN_PROGRESS: 9,
         Status.ASSESSMENT: 4,
-        Status.COMPLETED: 4,
+        Status.COMPLETED: 13,
         Status.PAUSED: 3,
         Status.STOPPED: 4,
     }
@@ -73,11 +73,20 @@ def test_every_placed_trajectory_is_at_an_employer_recognised_on_its_start_date(
             assert is_recognised(trajectory.employer, trajectory.qualification, on=trajectory.planned_start), trajectory
 
 
-def test_completed_demo_trajectories_are_not_praktijkverklaringen(loaded: int) -> None:
-    completed = Trajectory.objects.filter(status=Status.COMPLETED)
+def test_completed_praktijkverklaring_trajectories_have_a_valid_certificate(loaded: int) -> None:
+    from werkplaats.certificates.models import Certificate, Milestone
 
-    assert not completed.filter(intended_outcome=IntendedOutcome.PRACTICE_CERTIFICATE).exists()
+    completed = Trajectory.objects.filter(status=Status.COMPLETED)
+    with_certificate = completed.filter(intended_outcome=IntendedOutcome.PRACTICE_CERTIFICATE)
+
     assert completed.exclude(outcome_at_completion="").count() == completed.count()
+    assert with_certificate.count() == 9
+    for trajectory in with_certificate:
+        assert trajectory.certificates.filter(revocation__isnull=True).count() == 1, trajectory
+    # One was revoked for a mistake and issued again; nine valid ones, short of the first milestone.
+    assert Certificate.objects.filter(revocation__isnull=False).count() == 1
+    assert Certificate.objects.valid().count() == 9
+    assert not Milestone.objects.exists()
 
 
 def test_the_events_spread_over_the_past_year_and_follow_the_allowed_transitions(loaded: int) -> None:
