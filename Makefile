@@ -13,6 +13,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -r requirements-dev.txt
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || echo "Note: certificate PDFs need Pango: apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 	touch $@
 
 install: $(VENV)/.installed

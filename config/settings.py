@@ -97,6 +97,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "werkplaats.organisations.context_processors.organisations",
                 "werkplaats.notifications.context_processors.notifications",
+                "werkplaats.certificates.context_processors.certificates",
             ],
         },
     },

@@ -91,6 +91,11 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
             raise ImmutableError("An issued certificate cannot be changed.")
         return super().update(**kwargs)
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Certificate]:
+        if kwargs.get("update_conflicts"):  # an upsert would overwrite an issued certificate
+            raise ImmutableError("An issued certificate cannot be changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise ImmutableError("An issued certificate cannot be deleted; revoke it.")
 
@@ -175,6 +180,8 @@ class Certificate(models.Model):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or set(update_fields) - {"pdf", "pdf_sha256"}:
                 raise ImmutableError("An issued certificate cannot be changed.")
+        else:
+            kwargs["force_insert"] = True  # a new object with an issued one's id would overwrite it
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -217,6 +224,19 @@ class Certificate(models.Model):
             return None
 
 
+class RevocationQuerySet(models.QuerySet["Revocation"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableError("A revocation cannot be changed.")
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Revocation]:
+        if kwargs.get("update_conflicts"):
+            raise ImmutableError("A revocation cannot be changed.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("A revocation cannot be undone.")
+
+
 class Revocation(models.Model):
     """A certificate withdrawn by the school that issued it or a coordinator. The certificate and
     its PDF stay as they were; the verification page says it was revoked, and when."""
@@ -229,6 +249,8 @@ class Revocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("revoked by")
     )
 
+    objects = RevocationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("revocation")
         verbose_name_plural = _("revocations")
@@ -239,7 +261,11 @@ class Revocation(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ImmutableError("A revocation cannot be changed.")
+        kwargs["force_insert"] = True  # a new object with an existing one's id would overwrite it
         super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ImmutableError("A revocation cannot be undone.")
 
 
 class MilestoneScope(models.TextChoices):
@@ -285,6 +311,7 @@ class BatchStatus(models.TextChoices):
     QUEUED = "queued", _("waiting")
     RUNNING = "running", _("running")
     DONE = "done", _("done")
+    FAILED = "failed", _("stopped by an error")
 
 
 class IssueBatch(models.Model):
@@ -326,4 +353,4 @@ class IssueBatch(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status == BatchStatus.DONE
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)

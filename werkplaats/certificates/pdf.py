@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 from pathlib import Path
 
 import qrcode
@@ -22,6 +23,10 @@ from django.utils import translation
 from .models import Certificate
 
 FONT_DIR = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts"
+# fontTools, which WeasyPrint uses to embed the fonts, stamps each embedded font with the current
+# time unless SOURCE_DATE_EPOCH says otherwise (https://reproducible-builds.org/specs/source-date-epoch/):
+# without a fixed stamp no two drawings of a certificate were alike.
+FONT_TIMESTAMP = "1577836800"  # 2020-01-01
 
 
 class PdfMismatch(Exception):
@@ -49,6 +54,7 @@ def html(certificate: Certificate) -> str:
 def render(certificate: Certificate) -> bytes:
     from weasyprint import HTML
 
+    os.environ["SOURCE_DATE_EPOCH"] = FONT_TIMESTAMP
     return HTML(string=html(certificate), base_url=str(FONT_DIR)).write_pdf()
 
 

@@ -1,3 +1,7 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views_record
+
+urlpatterns: list[URLPattern] = [
+    path("trajectories/<int:pk>/record.zip", views_record.record, name="record"),
+]

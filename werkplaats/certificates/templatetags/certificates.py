@@ -4,9 +4,11 @@ from typing import Any
 
 from django import template
 
+from werkplaats.trajectories import services as trajectory_services
 from werkplaats.trajectories.models import IntendedOutcome, Status, Trajectory
 
 from .. import services
+from ..record import can_download_record
 
 register = template.Library()
 
@@ -29,5 +31,6 @@ def certificate_panel(context: dict[str, Any], trajectory: Trajectory) -> dict[s
         "can_issue": can_issue_now and not problems,
         "problems": problems if trajectory.status == Status.ASSESSMENT else [],
         "in_assessment": trajectory.status == Status.ASSESSMENT,
-        "is_the_learner": trajectory.learner.user_id is not None and trajectory.learner.user_id == user.pk,
+        "is_the_learner": trajectory_services.is_the_learner(user, trajectory),
+        "can_download_record": can_download_record(user, trajectory),
     }
