@@ -2,10 +2,11 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import werkplaats.certificates.models
-import werkplaats.trajectories.files
 from django.conf import settings
 from django.db import migrations, models
+
+import werkplaats.certificates.models
+import werkplaats.trajectories.files
 
 
 class Migration(migrations.Migration):
