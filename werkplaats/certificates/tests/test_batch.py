@@ -355,6 +355,8 @@ def test_an_interrupted_batch_goes_on_where_it_stopped(world: CertificateWorld) 
 def test_the_batch_page_lists_each_learner_with_the_certificate_or_the_problems(
     world: CertificateWorld, english: None
 ) -> None:
+    world.school_staff.language = "en"  # the problems are kept in the language of who started the batch
+    world.school_staff.save(update_fields=["language"])
     second = another_ready_trajectory(world, "Bram")
     batch = _batch(world, [world.trajectory, second])
     _unconfirm(second)
