@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -162,6 +163,7 @@ def verify_form(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
+@transaction.non_atomic_requests  # the padding sleeps: no transaction may stay open meanwhile
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Whether a certificate is genuine, for anyone holding one. Every answer, found or not,
     takes at least WERKPLAATS_VERIFY_MIN_SECONDS, so the time says nothing about the code; the

@@ -3,6 +3,8 @@ passes the model by (migration 0002); only the stored PDF's name and hash may be
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -12,7 +14,7 @@ from werkplaats.certificates.models import Certificate, Revocation
 from .world import CertificateWorld
 
 
-def _execute(sql: str, params: list[object]) -> None:
+def _execute(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
