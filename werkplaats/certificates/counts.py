@@ -23,6 +23,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from werkplaats.core.exports import spreadsheet_safe
 from werkplaats.organisations.access import get_access
@@ -254,11 +255,11 @@ def xlsx_bytes(counts: Counts) -> bytes:
     for breakdown in counts.breakdowns:
         sheet = workbook.create_sheet(title=breakdown.caption[:31])
         if breakdown.key_heading:
-            sheet.append([breakdown.heading, breakdown.key_heading, _("Number")])
+            sheet.append([breakdown.heading, breakdown.key_heading, pgettext("how many", "Number")])
             for row in breakdown.rows:
                 sheet.append([spreadsheet_safe(row.label), spreadsheet_safe(row.key), row.count])
         else:
-            sheet.append([breakdown.heading, _("Number")])
+            sheet.append([breakdown.heading, pgettext("how many", "Number")])
             for row in breakdown.rows:
                 sheet.append([spreadsheet_safe(row.label), row.count])
     buffer = io.BytesIO()
