@@ -145,14 +145,6 @@ def start_batch(school: Organisation, *, by: Any, on: datetime.date, trajectory_
     return batch
 
 
-def learner_language(trajectory: Trajectory) -> str:
-    """The language of the learner's certificate: their own, when they have a login and chose
-    one we speak; Dutch otherwise."""
-    user = trajectory.learner.user
-    language = getattr(user, "language", "") if user is not None else ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _issue_one(batch: IssueBatch, trajectory_id: int) -> dict[str, Any]:
     """Issue one certificate of ``batch``; say what became of it. Runs inside the caller's
     transaction: ``services.issue`` has its own savepoint, so a refusal undoes only itself."""
@@ -166,7 +158,7 @@ def _issue_one(batch: IssueBatch, trajectory_id: int) -> dict[str, Any]:
             ]
             return result
         certificate = services.issue(
-            trajectory, by=batch.started_by, on=batch.issued_on, language=learner_language(trajectory)
+            trajectory, by=batch.started_by, on=batch.issued_on, language=services.learner_language(trajectory.learner)
         )
     except Trajectory.DoesNotExist:
         result["problems"] = [_("This trajectory no longer exists.")]

@@ -15,7 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -39,7 +38,7 @@ from werkplaats.trajectories.models import (
     WorkProcessAssessment,
 )
 
-from . import pdf
+from . import pdf, services
 from .models import Certificate
 
 README = "README.txt"
@@ -70,12 +69,6 @@ def can_download_record(user: Any, trajectory: Trajectory) -> bool:
         or trajectory.consultant_id == access.user_id
         or trajectory.learner.organisation_id in access.organisation_ids(Role.CONSULTANT)
     )
-
-
-def record_language(trajectory: Trajectory) -> str:
-    user = trajectory.learner.user
-    language = getattr(user, "language", "") if user is not None else ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def file_name(trajectory: Trajectory) -> str:
@@ -365,7 +358,7 @@ def build_record(trajectory: Trajectory, *, made_at: datetime.datetime) -> bytes
     """The ZIP of ``trajectory`` (loaded with ``Trajectory.objects.for_page()``), in its
     learner's language. Draws and stores a certificate's PDF that was not stored yet."""
     contents = collect(trajectory)
-    with translation.override(record_language(trajectory)):
+    with translation.override(services.learner_language(trajectory.learner)):
         members: list[tuple[str, bytes]] = [(README, readme(contents, made_at=made_at))]
         members += [(certificate_member(c), pdf.stored_pdf(c)) for c in contents.certificates]
         members += [

@@ -18,7 +18,7 @@ from werkplaats.notifications.services import notify
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Role
 from werkplaats.trajectories import services as trajectory_services
-from werkplaats.trajectories.models import IntendedOutcome, Level, Status, Trajectory, WorkProcessAssessment
+from werkplaats.trajectories.models import IntendedOutcome, Learner, Level, Status, Trajectory, WorkProcessAssessment
 
 from .models import Certificate, CertificateSequence, Milestone, MilestoneScope, Revocation
 
@@ -65,6 +65,13 @@ def confirmed_mastered(trajectory: Trajectory) -> list[WorkProcessAssessment]:
 
 def unconfirmed_mastered(trajectory: Trajectory) -> int:
     return trajectory.assessments.filter(level=Level.MASTERED, confirmed_at__isnull=True).count()
+
+
+def learner_language(learner: Learner) -> str:
+    """The language of what the learner takes away (certificate, record): their own, when they
+    have a login and chose one we speak; Dutch otherwise."""
+    language = getattr(learner.user, "language", "") if learner.user_id else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def valid_certificate(trajectory: Trajectory) -> Certificate | None:

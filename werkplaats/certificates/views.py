@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record, record_view
 from werkplaats.core import ratelimit
+from werkplaats.core.exports import file_response
 from werkplaats.core.forms import add_validation_error
 from werkplaats.trajectories.models import Trajectory
 
@@ -34,12 +35,6 @@ def _certificate(request: HttpRequest, number: str) -> Certificate:
     )
 
 
-def _default_language(trajectory: Trajectory) -> str:
-    user = trajectory.learner.user
-    language = getattr(user, "language", "") if user is not None else ""
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 @login_required
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what the certificate will state, and what is still missing. POST: issue it."""
@@ -47,7 +42,9 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.is_issuing_school_staff(request.user, trajectory):
         raise PermissionDenied
     posted = request.method == "POST"
-    form = IssueForm(request.POST if posted else None, initial={"language": _default_language(trajectory)})
+    form = IssueForm(
+        request.POST if posted else None, initial={"language": services.learner_language(trajectory.learner)}
+    )
     if posted and form.is_valid():
         try:
             certificate = services.issue(
@@ -107,10 +104,7 @@ def download(request: HttpRequest, number: str) -> HttpResponse:
         changes={"format": "pdf"},
         subject_organisation_id=certificate.learner.organisation_id,
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{certificate.number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(data, content_type="application/pdf", filename=f"{certificate.number}.pdf")
 
 
 @login_required

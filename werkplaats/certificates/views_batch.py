@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from werkplaats.core.forms import add_validation_error
+from werkplaats.core.htmx import wants_fragment
 from werkplaats.organisations.models import Organisation
 
 from . import batches
@@ -19,12 +20,6 @@ from .forms_batch import BatchForm, SchoolChoiceForm
 from .models import IssueBatch
 
 RECENT_BATCHES = 10
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment; a history restore after a cache miss needs the whole page."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _chosen_school(request: HttpRequest, schools: list[Organisation]) -> tuple[Organisation | None, SchoolChoiceForm]:
@@ -91,7 +86,7 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(batches.visible_batches(request.user).select_related("school", "started_by"), pk=pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    if _is_partial(request):
+    if wants_fragment(request):
         # The status polls every second; answer "nothing new" without a body so that the page
         # (and a screen reader) only hears about real changes.
         if request.GET.get("seen") == f"{batch.status}-{batch.progress}":

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record
-from werkplaats.core.exports import csv_response
+from werkplaats.core.exports import XLSX, csv_response, file_response
 from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import Region
 
@@ -119,11 +119,7 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     name = slugify(f"{_('praktijkverklaringen')} {filters.date_from.isoformat()} {filters.date_to.isoformat()}")
     if fmt == "csv":
         return csv_response(counts.CSV_HEADER, counts.csv_rows(result), filename=f"{name}.csv")
-    response = HttpResponse(
-        counts.xlsx_bytes(result), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return file_response(counts.xlsx_bytes(result), content_type=XLSX, filename=f"{name}.xlsx")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from werkplaats.audit.models import Action
 from werkplaats.audit.recorder import record as audit
+from werkplaats.core.exports import file_response
 from werkplaats.trajectories.models import Trajectory
 
 from . import record as portable
@@ -33,7 +34,4 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         changes={"format": "zip"},
         subject_organisation_id=trajectory.learner.organisation_id,
     )
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{portable.file_name(trajectory)}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(data, content_type="application/zip", filename=portable.file_name(trajectory))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from typing import TypeVar
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 
 # Text starting with one of these can run as a formula in a spreadsheet (a tab or carriage return
 # is skipped by some programs before one).
@@ -42,5 +43,22 @@ def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]]) -> Ite
 def csv_response(header: Iterable[object], rows: Iterable[Iterable[object]], *, filename: str) -> StreamingHttpResponse:
     """Stream the rows as a download (``filename`` includes .csv)."""
     response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    return as_download(response, filename)
+
+
+AnyResponse = TypeVar("AnyResponse", HttpResponse, StreamingHttpResponse)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def file_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """``content`` as a download named ``filename``."""
+    return as_download(HttpResponse(content, content_type=content_type), filename)
+
+
+def as_download(response: AnyResponse, filename: str) -> AnyResponse:
+    """Saved as a file, never shown in the browser, and kept in no cache: downloads carry
+    personal data or figures only their reader may see."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
+from werkplaats.core.htmx import wants_fragment
 from werkplaats.organisations.access import get_access
 
 from . import services
@@ -22,12 +23,6 @@ from .forms import SORTS, CatalogueImportForm, CatalogueSearchForm, max_upload_b
 from .models import CorePart, ImportRun, Qualification, WorkProcess
 
 PAGE_SIZE = 50
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    """An htmx request for a fragment; a history restore after a cache miss needs the whole page."""
-    htmx = getattr(request, "htmx", None)
-    return htmx is not None and bool(htmx) and not htmx.history_restore_request
 
 
 def _sort_columns(current: str) -> dict[str, dict[str, str]]:
@@ -67,7 +62,7 @@ def qualification_list(request: HttpRequest) -> HttpResponse:
         "columns": _sort_columns(filters["sort"]),
         "is_filtered": any(filters[k] for k in ("q", "level", "domain", "with_work_processes")),
     }
-    if _is_partial(request):
+    if wants_fragment(request):
         return render(request, "qualifications/includes/catalogue_results.html", context)
     return render(request, "qualifications/qualification_list.html", context)
 
@@ -154,7 +149,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_platform_admin(request)
     run = get_object_or_404(ImportRun.objects.select_related("started_by"), pk=pk)
-    if _is_partial(request):
+    if wants_fragment(request):
         # The status polls every second; answer "nothing new" without a body so that the page
         # (and a screen reader) only hears about real changes.
         if request.GET.get("seen") == f"{run.status}-{run.progress}-{run.total}":

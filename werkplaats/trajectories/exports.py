@@ -10,8 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from werkplaats.core.exports import XLSX, file_response, spreadsheet_safe
 from werkplaats.core.exports import csv_response as core_csv_response
-from werkplaats.core.exports import spreadsheet_safe
 
 from .caseloads import Row
 
@@ -58,8 +58,4 @@ def xlsx_bytes(rows: Sequence[Row]) -> bytes:
 
 
 def xlsx_response(rows: Sequence[Row], name: str) -> HttpResponse:
-    response = HttpResponse(
-        xlsx_bytes(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.xlsx"'
-    return response
+    return file_response(xlsx_bytes(rows), content_type=XLSX, filename=f"{slugify(name)}.xlsx")

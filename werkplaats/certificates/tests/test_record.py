@@ -366,7 +366,7 @@ def test_the_language_of_the_record(world: CertificateWorld, language: str, has_
         Learner.objects.filter(pk=world.trajectory.learner_id).update(user=None)
     trajectory = Trajectory.objects.for_page().get(pk=world.trajectory.pk)
 
-    assert record.record_language(trajectory) == expected
+    assert services.learner_language(trajectory.learner) == expected
 
 
 # --- Who may take it --------------------------------------------------------------------------
