@@ -66,30 +66,6 @@ class Candidate:
         return not self.problems
 
 
-def _problems(trajectory: Trajectory, confirmed_mastered: int) -> list[str]:
-    """``services.issue_problems`` from the loaded row and its count of confirmed mastered work
-    processes, without a query. The candidates are filtered on state and intended outcome, so
-    the checks that remain are those of the parties and the work processes; the texts are the
-    service's own."""
-    problems: list[str] = []
-    if trajectory.qualification_id is None:
-        problems.append(_("Choose the qualification of the trajectory."))
-    if trajectory.school_id is None:
-        problems.append(_("Name the school of the trajectory."))
-    if trajectory.employer_id is None:
-        problems.append(_("Name the employer of the trajectory."))
-    elif not (trajectory.employer and trajectory.employer.kvk_number):
-        problems.append(_("Fill in the employer's KvK number: it is printed on the certificate."))
-    if not confirmed_mastered:
-        problems.append(
-            _(
-                "No work process is assessed as mastered by the workplace and confirmed by the school: a "
-                "praktijkverklaring lists at least one."
-            )
-        )
-    return problems
-
-
 def candidates(user: Any, school: Organisation) -> list[Candidate]:
     """The trajectories at ``school`` that ``user`` sees, in the assessment phase and meant to
     end with a praktijkverklaring, by the learner's name. One query, whatever their number."""
@@ -109,7 +85,7 @@ def candidates(user: Any, school: Organisation) -> list[Candidate]:
         Candidate(
             trajectory=t,
             confirmed_mastered=t.confirmed_mastered,  # type: ignore[attr-defined]
-            problems=_problems(t, t.confirmed_mastered),  # type: ignore[attr-defined]
+            problems=services.problems_of(t, confirmed_mastered=t.confirmed_mastered),  # type: ignore[attr-defined]
         )
         for t in trajectories
     ]

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -82,16 +82,33 @@ def issue_problems(trajectory: Trajectory) -> list[str]:
     """What stands in the way of issuing a certificate for ``trajectory``; empty when nothing.
     A trajectory in assessment is completed by the certificate; a completed one whose
     certificate was revoked may get a corrected one."""
+    reissue = trajectory.status == Status.COMPLETED
+    return problems_of(
+        trajectory,
+        confirmed_mastered=trajectory.assessments.filter(level=Level.MASTERED, confirmed_at__isnull=False).count(),
+        has_valid_certificate=reissue and valid_certificate(trajectory) is not None,
+        had_certificate=reissue and trajectory.certificates.exists(),
+    )
+
+
+def problems_of(
+    trajectory: Trajectory,
+    *,
+    confirmed_mastered: int,
+    has_valid_certificate: bool = False,
+    had_certificate: bool = False,
+) -> list[str]:
+    """``issue_problems`` from what was counted already: for lists that annotate the number of
+    confirmed mastered work processes (and, for completed trajectories, their certificates)."""
     problems: list[str] = []
     if trajectory.intended_outcome != IntendedOutcome.PRACTICE_CERTIFICATE:
         problems.append(
             _("The intended outcome of this trajectory is not a praktijkverklaring. Change the trajectory first.")
         )
-    reissue = trajectory.status == Status.COMPLETED
-    if reissue:
-        if valid_certificate(trajectory) is not None:
+    if trajectory.status == Status.COMPLETED:
+        if has_valid_certificate:
             problems.append(_("This trajectory already has a valid praktijkverklaring."))
-        elif not trajectory.certificates.exists():
+        elif not had_certificate:
             problems.append(_("This trajectory was completed without a praktijkverklaring."))
     elif trajectory.status != Status.ASSESSMENT:
         problems.append(
@@ -106,7 +123,7 @@ def issue_problems(trajectory: Trajectory) -> list[str]:
         problems.append(_("Name the employer of the trajectory."))
     elif not (trajectory.employer and trajectory.employer.kvk_number):
         problems.append(_("Fill in the employer's KvK number: it is printed on the certificate."))
-    if not trajectory.assessments.filter(level=Level.MASTERED, confirmed_at__isnull=False).exists():
+    if not confirmed_mastered:
         problems.append(
             _(
                 "No work process is assessed as mastered by the workplace and confirmed by the school: a "
@@ -178,11 +195,16 @@ def issue(trajectory: Trajectory, *, by: Any, on: datetime.date | None = None, l
     if not is_issuing_school_staff(by, locked):
         raise PermissionDenied
     on = on or timezone.localdate()
-    errors = issue_problems(locked)
+    # What is missing in the trajectory concerns the whole form; the date and the language each
+    # their own field (named as on the certificate), so the message appears where it is fixed.
+    errors: dict[str, list[str]] = {}
+    problems = issue_problems(locked)
+    if problems:
+        errors[NON_FIELD_ERRORS] = problems
     if on > timezone.localdate():
-        errors.append(_("The date of issue cannot be in the future."))
+        errors["issued_on"] = [_("The date of issue cannot be in the future.")]
     if language not in dict(settings.LANGUAGES):
-        errors.append(_("Choose the language of the certificate from the list."))
+        errors["language"] = [_("Choose the language of the certificate from the list.")]
     if errors:
         raise ValidationError(errors, code="guard")
     assessments = confirmed_mastered(locked)

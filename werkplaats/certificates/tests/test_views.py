@@ -136,6 +136,8 @@ def test_a_date_in_the_future_is_refused(world: CertificateWorld) -> None:
     assert response.status_code == 200
     assert "The date of issue cannot be in the future." in response.context["form"].errors.as_text()
     assert "The date of issue cannot be in the future." in response.content.decode()
+    # Next to the date, where it is put right, not at the top of the form.
+    assert response.context["form"].errors["issued_on"] == ["The date of issue cannot be in the future."]
     assert not Certificate.objects.exists()
     assert world.work.refresh().status == Status.ASSESSMENT
 
