@@ -16,50 +16,12 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django(tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'benchmark.sqlite3'}")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 50)
-    os.environ.setdefault("WERKPLAATS_PRIVATE_DIR", str(tmp / "private"))
-    # Issuing queues the PDF for the worker; here the benchmark draws it itself.
-    os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
-    import django
-
-    django.setup()
-
-
-def create_database() -> Any:
-    """A fresh, migrated database; returns what is needed to drop it again (None for SQLite)."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        call_command("migrate", verbosity=0)
-        return None
-    old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"werkplaats_bench_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return old_name
-
-
-def drop_database(old_name: Any) -> None:
-    from django.db import connection
-
-    if old_name is not None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+from harness import create_database, drop_database, median_and_p95, setup_django
 
 
 def issue_certificate(work_processes: int, serial: int) -> Any:
@@ -193,10 +155,9 @@ def measure(certificate: Any, runs: int, warmup: int) -> tuple[float, float, int
         start = time.perf_counter()
         data = pdf.render(certificate)
         timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+    median, p95 = median_and_p95(timings)
     pages = len(pypdf.PdfReader(io.BytesIO(data)).pages)
-    return statistics.median(timings), p95, len(data), pages
+    return median, p95, len(data), pages
 
 
 def main() -> None:
@@ -207,7 +168,12 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        setup_django(Path(tmp))
+        setup_django(
+            Path(tmp),
+            WERKPLAATS_PRIVATE_DIR=str(Path(tmp) / "private"),
+            # Issuing queues the PDF for the worker; here the benchmark draws it itself.
+            TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
+        )
         from django.db import connection
 
         old_name = create_database()

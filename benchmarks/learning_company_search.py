@@ -14,51 +14,17 @@ qualifications, and runs each kind of search as the page does (the search plus l
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import create_database, drop_database, median_and_p95, setup_django
+
 CREBOS = [f"{25100 + n}" for n in range(20)]
 TARGET = CREBOS[0]
 GRONINGEN = (53.2194, 6.5665)
-
-
-def setup_django(tmp: Path) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'benchmark.sqlite3'}")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 50)
-    import django
-
-    django.setup()
-
-
-def create_database() -> Any:
-    """A fresh, migrated database; returns what is needed to drop it again (None for SQLite)."""
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        call_command("migrate", verbosity=0)
-        return None
-    old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"werkplaats_bench_{os.getpid()}"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    return old_name
-
-
-def drop_database(old_name: Any) -> None:
-    from django.db import connection
-
-    if old_name is not None:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def populate(employers: int, seed: int = 2026) -> None:
@@ -176,9 +142,8 @@ def measure(runs: int, params: dict[str, Any]) -> tuple[float, float, int, int]:
         start = time.perf_counter()
         once()
         timings.append((time.perf_counter() - start) * 1000)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    return statistics.median(timings), p95, len(queries), found
+    median, p95 = median_and_p95(timings)
+    return median, p95, len(queries), found
 
 
 def main() -> None:

@@ -4,16 +4,15 @@ when schools issue at the same moment (each on a connection of its own, on Postg
 from __future__ import annotations
 
 import datetime
-import threading
 import types
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from werkplaats.accounts.models import User
+from werkplaats.core.tests.threads import run_together
 from werkplaats.trajectories import services as trajectory_services
 from werkplaats.trajectories.models import Status, Trajectory
 
@@ -88,31 +87,6 @@ def test_an_issue_rolled_back_with_the_callers_transaction_leaves_no_gap(world: 
 
 
 # --- At the same moment, on PostgreSQL --------------------------------------------------------
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run ``work(i)`` in ``count`` threads that start at the same moment; return what each
-    returned or raised."""
-    barrier = threading.Barrier(count, timeout=30)
-    results: list[Any] = [None] * count
-
-    def attempt(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):  # the language is per thread
-                results[index] = work(index)
-        except Exception as exc:  # the result is the exception
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)

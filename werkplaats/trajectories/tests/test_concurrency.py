@@ -4,16 +4,14 @@ later one into a clear conflict instead of a lost update."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.utils import translation
 
 from werkplaats.accounts.models import User
+from werkplaats.core.tests.threads import run_together
 from werkplaats.trajectories import services
 from werkplaats.trajectories.models import Status, Trajectory
 
@@ -25,31 +23,6 @@ pytestmark = [
         reason="needs PostgreSQL: SQLite has no row locks and serialises all writers on one file lock",
     ),
 ]
-
-
-def run_together(count: int, work: Callable[[int], Any]) -> list[Any]:
-    """Run ``work(i)`` in ``count`` threads that start at the same moment; return what each
-    returned or raised."""
-    barrier = threading.Barrier(count, timeout=30)
-    results: list[Any] = [None] * count
-
-    def attempt(index: int) -> None:
-        try:
-            barrier.wait()
-            with translation.override("en"):  # the language is per thread
-                results[index] = work(index)
-        except Exception as exc:  # the result is the exception
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 @pytest.fixture
