@@ -134,3 +134,27 @@ def test_both_certificates_are_listed_newest_first(world: CertificateWorld) -> N
     assert html.index(second.number) < html.index(first.number)
     assert list(Certificate.objects.filter(trajectory=world.trajectory)) == [second, first]
     assert issue_url(world) not in html
+
+
+def record_url(world: CertificateWorld) -> str:
+    return reverse("certificates:record", kwargs={"pk": world.trajectory.pk})
+
+
+@pytest.mark.parametrize("outcome", [IntendedOutcome.PRACTICE_CERTIFICATE, IntendedOutcome.DIPLOMA])
+@pytest.mark.parametrize("who", ["learner_user", "consultant"])
+def test_the_learner_and_their_consultant_are_offered_the_record(
+    world: CertificateWorld, who: str, outcome: str
+) -> None:
+    Trajectory.objects.filter(pk=world.trajectory.pk).update(intended_outcome=outcome)
+
+    html = page(world, who).content.decode()
+
+    assert 'id="record-heading"' in html
+    assert record_url(world) in html
+
+
+@pytest.mark.parametrize("who", ["school_staff", "trainer", "coordinator"])
+def test_the_other_parties_are_not_offered_the_record(world: CertificateWorld, who: str) -> None:
+    html = page(world, who).content.decode()
+
+    assert record_url(world) not in html
