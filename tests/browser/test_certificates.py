@@ -52,7 +52,11 @@ def test_the_school_issues_a_certificate_and_anyone_can_verify_it(
     expect(page.locator("main")).to_contain_text("25499")
     check_a11y(page)
     screenshot(page, "certificate-issue")
-    page.locator("main form button[type='submit']").click()
+    # With the keyboard alone: from the language to the button, and Enter.
+    page.locator("#id_language").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("main form button[type='submit']")).to_be_focused()
+    page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/certificates/PV-\d{4}-\d{6}/$"))
     certificate = Certificate.objects.get(trajectory_id=ready)
