@@ -13,4 +13,4 @@ class CertificatesConfig(AppConfig):
 
         register(models.Certificate, exclude={"pdf", "pdf_sha256"}, organisation=lambda o: o.learner.organisation_id)
         register(models.Revocation, organisation=lambda o: o.certificate.learner.organisation_id)
-        register(models.IssueBatch, exclude={"progress", "results"}, organisation=lambda o: o.school_id)
+        register(models.IssueBatch, exclude={"results"}, organisation=lambda o: o.school_id)

@@ -171,7 +171,7 @@ def execute_batch(batch_id: int) -> IssueBatch:
                         continue
                     results = [*locked.results, _issue_one(batch, trajectory_id)]
                     # The result is committed together with the certificate: either both or neither.
-                    IssueBatch.objects.filter(pk=batch.pk).update(progress=len(results), results=results)
+                    IssueBatch.objects.filter(pk=batch.pk).update(results=results)
         except Exception:
             # An error nobody foresaw (the database went away, a bug): the page stops waiting and
             # says so; what was issued stays issued, the rest can go in a new batch.

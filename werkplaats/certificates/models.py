@@ -327,7 +327,6 @@ class IssueBatch(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED)
     issued_on = models.DateField(_("date of issue"))
     trajectory_ids = models.JSONField(default=list)
-    progress = models.PositiveIntegerField(default=0)
     results = models.JSONField(
         default=list, help_text="Per trajectory: its id, the certificate number or the problems, in order."
     )
@@ -342,6 +341,11 @@ class IssueBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certificates:batch", kwargs={"pk": self.pk})
+
+    @property
+    def progress(self) -> int:
+        """How many trajectories are done: one result each."""
+        return len(self.results)
 
     @property
     def total(self) -> int:
