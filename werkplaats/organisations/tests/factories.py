@@ -20,12 +20,24 @@ from werkplaats.organisations.models import (
 )
 
 
+def _base36(number: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = ""
+    while True:
+        number, digit = divmod(number, 36)
+        text = digits[digit] + text
+        if not number:
+            return text
+
+
 class RegionFactory(DjangoModelFactory[Region]):
     class Meta:
         model = Region
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"T{n:03d}")
+    # Region codes are four characters (CBS: AM01…AM35). A whole test session creates thousands
+    # of regions, so the sequence counts in base 36 and wraps: within one test codes never repeat.
+    code = factory.Sequence(lambda n: "T" + _base36(n % 36**3).rjust(3, "0"))
     name = factory.Sequence(lambda n: f"Region {n}")
 
 
