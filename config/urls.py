@@ -21,4 +21,12 @@ urlpatterns = [
     path("", include("werkplaats.qualifications.urls")),
     path("", include("werkplaats.trajectories.urls")),
     path("", include("werkplaats.certificates.urls")),
+    path("", include("werkplaats.partnerships.urls")),
+    path("", include("werkplaats.agreements.urls")),
+    path("", include("werkplaats.goals.urls")),
+    path("", include("werkplaats.steering.urls")),
+    path("", include("werkplaats.successes.urls")),
+    path("", include("werkplaats.reflections.urls")),
+    path("", include("werkplaats.scans.urls")),
+    path("", include("werkplaats.stakeholders.urls")),
 ]

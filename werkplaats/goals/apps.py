@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GoalsConfig(AppConfig):
+    name = "werkplaats.goals"
+    verbose_name = _("Goals")

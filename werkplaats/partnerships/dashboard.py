@@ -1,0 +1,52 @@
+"""The partnership's overview: goals against targets, the latest scan beside the outcome
+figures, open actions, overdue reports and recent successes.
+
+Each app that has something to show names a panel here: a function that takes the member's
+``PartnershipAccess`` and returns the context of its template, in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from .access import PartnershipAccess
+from .models import GroupKind
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any]
+
+
+PanelFunction = Callable[[PartnershipAccess], dict[str, Any] | None]
+
+# (template, function) in the order the overview shows them.
+PANELS: list[tuple[str, PanelFunction]] = []
+
+
+def core_panel(pa: PartnershipAccess) -> dict[str, Any]:
+    partnership = pa.partnership
+    today = timezone.localdate()
+    groups = list(partnership.groups.open().order_by("kind", "name"))
+    return {
+        "groups": groups,
+        "steering_groups": [g for g in groups if g.kind == GroupKind.STEERING],
+        "partner_count": partnership.partners.active().count(),
+        "member_count": partnership.members.active().count(),
+        "open_actions": list(partnership.actions.open().select_related("owner", "group").order_by("due_on", "id")[:8]),
+        "today": today,
+    }
+
+
+def dashboard(pa: PartnershipAccess) -> dict[str, Any]:
+    panels = []
+    for template, function in PANELS:
+        context = function(pa)
+        if context is not None:
+            panels.append(Panel(template=template, context=context))
+    return {"core": core_panel(pa), "panels": panels}

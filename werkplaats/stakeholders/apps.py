@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StakeholdersConfig(AppConfig):
+    name = "werkplaats.stakeholders"
+    verbose_name = _("Stakeholders")

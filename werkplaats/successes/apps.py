@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SuccessesConfig(AppConfig):
+    name = "werkplaats.successes"
+    verbose_name = _("Successes")
