@@ -431,3 +431,86 @@ class Action(models.Model):
             and self.due_on is not None
             and self.due_on < (today or timezone.localdate())
         )
+
+
+class ReportStatus(models.TextChoices):
+    DUE = "due", _("due")
+    SUBMITTED = "submitted", _("submitted")
+    ANSWERED = "answered", _("answered by the steering group")
+
+
+class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
+    def visible_to(self, user: AnyUser) -> ProgressReportQuerySet:
+        return self.filter(group__partnership__in=Partnership.objects.visible_to(user))
+
+    def unsubmitted(self) -> ProgressReportQuerySet:
+        return self.filter(submitted_at__isnull=True)
+
+    def overdue(self, today: datetime.date | None = None) -> ProgressReportQuerySet:
+        return self.unsubmitted().filter(due_on__lt=today or timezone.localdate())
+
+
+class ProgressReport(models.Model):
+    """A working group's account to the group it is accountable to (usually the steering group):
+    progress against its assignment and the partnership's goals, obstacles, what it needs, next
+    steps; and the steering group's decision or response.
+
+    A report exists from the moment it is due (the cadence creates it); ``submitted_at`` says
+    whether and when it came in, so "on time" is ``submitted_at`` on or before ``due_on``."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="reports", verbose_name=_("group"))
+    due_on = models.DateField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DUE)
+    progress = models.TextField(_("progress on the assignment"), blank=True)
+    goals_progress = models.TextField(_("contribution to the partnership's goals"), blank=True)
+    obstacles = models.TextField(_("obstacles"), blank=True)
+    needs = models.TextField(_("what the group needs"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    decision = models.TextField(_("decision or response of the steering group"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "due_on"], name="progress_report_once_per_due_date"),
+            models.CheckConstraint(
+                condition=Q(status="due", submitted_at__isnull=True)
+                | Q(status="submitted", submitted_at__isnull=False, decided_at__isnull=True)
+                | Q(status="answered", submitted_at__isnull=False, decided_at__isnull=False),
+                name="progress_report_status_matches_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.due_on}"
+
+    @property
+    def on_time(self) -> bool | None:
+        """Whether it came in by the end of its due date; None while it has not come in."""
+        if self.submitted_at is None:
+            return None
+        return timezone.localdate(self.submitted_at) <= self.due_on
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.submitted_at is None and self.due_on < (today or timezone.localdate())
