@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from werkplaats.core.language import use_language
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Organisation, Role
+from werkplaats.partnerships.models import Partnership
 from werkplaats.trajectories import caseloads
 from werkplaats.trajectories.models import Trajectory
 
@@ -59,6 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
         for role in CASELOAD_ROLES
         if organisation is not None and role in roles
     }
+    context["partnerships"] = list(Partnership.objects.visible_to(request.user).order_by("name"))
     if Role.LEARNER in roles:
         context["own_trajectories"] = (
             Trajectory.objects.visible_to(request.user)

@@ -28,6 +28,7 @@ ORGANISATIONS: dict[str, tuple[str, str, str, str, str, str]] = {
     "vajo-tuinaanleg": ("VAJO Tuinaanleg", "employer", "Groningen", "AM01", "90000006", "Groningen"),
     "taveerne-de-bijland": ("Taveerne de Bijland", "employer", "Groningen", "AM01", "90000007", "Groningen"),
     "eska": ("ESKA", "employer", "Hoogezand-Sappemeer", "AM01", "90000008", "Sappemeer"),
+    "hanzehogeschool": ("Hanzehogeschool Groningen", "hbo_school", "Groningen", "AM01", "", "Groningen"),
     # Drenthe (AM03): a second region, so that rules between organisations can be seen.
     "gemeente-emmen": ("Gemeente Emmen", "municipality", "Emmen", "AM03", "", "Emmen"),
     "hondsrug-vakschool": ("Hondsrug Vakschool", "mbo_school", "Emmen", "AM03", "", "Emmen"),
@@ -45,4 +46,10 @@ USERS: dict[str, tuple[str, str, list[str], bool]] = {
     "admin@demo.nl": ("Bram Visser", "gemeente-groningen", ["admin"], True),
     "consultant2@demo.nl": ("Linda Bos", "gemeente-emmen", ["consultant"], False),
     "trainer2@demo.nl": ("Henk Mulder", "bakkerij-zuidenveld", ["workplace_trainer"], False),
+    # Partnership members: the steering group, an employer, and the professionele werkplaats.
+    "stuurgroep@demo.nl": ("Jan Bakker", "alfa-college", ["member"], False),
+    "werkgever@demo.nl": ("Ria Veenstra", "vrp-klimatechniek", ["member"], False),
+    "hogeschool@demo.nl": ("Lotte Jansen", "hanzehogeschool", ["member"], False),
+    "wijkteam@demo.nl": ("Sander Kok", "gemeente-groningen", ["member"], False),
+    "student@demo.nl": ("Noah de Boer", "hanzehogeschool", ["member"], False),
 }
