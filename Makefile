@@ -30,12 +30,14 @@ run: demo
 	@echo "Werkplaats runs on http://$(HOST):$(PORT)/ - demo accounts are listed in README.md"
 	@mkdir -p var
 	@$(PY) manage.py schedule_review_reminders
+	@$(PY) manage.py schedule_report_reminders
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: db
 	$(PY) manage.py schedule_review_reminders
+	$(PY) manage.py schedule_report_reminders
 	$(PY) manage.py db_worker
 
 test: install
