@@ -16,6 +16,7 @@ from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Organisation, Region, Role
 
 from .models import MemberRole, Partner, Partnership, PartnershipMember, PartnershipMemberQuerySet, perspective_of
+from .signals import partner_left
 
 
 def can_found_partnership(user: Any) -> bool:
@@ -82,13 +83,14 @@ def _active_managers(partnership: Partnership) -> PartnershipMemberQuerySet:
 
 
 @transaction.atomic
-def end_partner(partner: Partner, *, on: datetime.date | None = None) -> None:
+def end_partner(partner: Partner, *, by: Any = None, on: datetime.date | None = None) -> None:
     """The organisation leaves; its representatives stay members, without a partner to speak for."""
     if partner.left_on is not None:
         return
     partner.left_on = on or timezone.localdate()
     partner.save(update_fields=["left_on"])
     partner.representatives.active().update(partner=None)
+    partner_left.send(sender=Partner, partnership=partner.partnership, partner=partner, by=by)
 
 
 def candidates(partnership: Partnership) -> list[Any]:

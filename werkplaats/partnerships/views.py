@@ -122,7 +122,7 @@ def partner_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     partner = get_object_or_404(
         Partner.objects.active().select_related("organisation"), partnership=pa.partnership, pk=pk
     )
-    services.end_partner(partner)
+    services.end_partner(partner, by=request.user)
     messages.success(request, _("%(organisation)s is no longer a partner.") % {"organisation": partner.organisation})
     return redirect("partnerships:members", slug=slug)
 

@@ -314,3 +314,20 @@ def test_comparing_versions_marks_what_changed(team: Cast, covenant: Agreement) 
 
     changed = {row.label for row in services.compare_versions(_v(covenant, 1), v2) if row.changed}
     assert changed == {"goals", "in force until"}
+
+
+def test_ending_the_partnership_with_the_last_missing_signer_brings_the_version_into_force(
+    team: Cast, covenant: Agreement
+) -> None:
+    from werkplaats.partnerships.services import end_partner
+
+    v1 = services.publish_version(_v(covenant, 1), by=team.manager.user)
+    manager, school_member, worker = representatives(team)
+    for member in (manager, school_member):
+        assert member.partner is not None
+        services.sign_version(v1, partner=member.partner, signer=member, method=SignatureMethod.IN_APP)
+    assert worker.partner is not None
+
+    end_partner(worker.partner, by=manager.user)
+
+    assert _v(covenant, 1).status == VersionStatus.IN_FORCE
