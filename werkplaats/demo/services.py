@@ -8,6 +8,7 @@ from django.db import transaction
 from werkplaats.accounts.models import User
 from werkplaats.organisations.models import Membership, Municipality, Organisation, Region
 from werkplaats.organisations.services import add_membership, import_regions
+from werkplaats.partnerships.demo import load_partnerships
 from werkplaats.qualifications.models import Qualification
 from werkplaats.qualifications.services import import_catalogue
 
@@ -28,6 +29,7 @@ class DemoSummary:
     places_set: int = 0
     recognitions_added: int = 0
     trajectories_added: int = 0
+    partnerships_added: bool = False
 
 
 def catalogue_files() -> list[tuple[str, bytes]]:
@@ -39,11 +41,11 @@ def catalogue_files() -> list[tuple[str, bytes]]:
 
 
 @transaction.atomic
-def load_demo(*, trajectories: bool = True) -> DemoSummary:
+def load_demo(*, trajectories: bool = True, partnerships: bool = True) -> DemoSummary:
     """Create the demo region. Idempotent: what exists is left as it is.
 
-    ``trajectories=False`` leaves out the ~40 demo trajectories (tests that do not need them
-    load faster)."""
+    ``trajectories=False`` leaves out the ~50 demo trajectories and ``partnerships=False`` the two
+    demo partnerships (tests that do not need them load faster)."""
     summary = DemoSummary()
     if Region.objects.count() < 35:
         import_regions()
@@ -83,4 +85,6 @@ def load_demo(*, trajectories: bool = True) -> DemoSummary:
     summary.recognitions_added = load_recognitions()
     if trajectories:
         summary.trajectories_added = load_trajectories()
+    if partnerships:
+        summary.partnerships_added = load_partnerships()
     return summary

@@ -1,8 +1,9 @@
 """The partnership's overview: goals against targets, the latest scan beside the outcome
 figures, open actions, overdue reports and recent successes.
 
-Each app that has something to show names a panel here: a function that takes the member's
-``PartnershipAccess`` and returns the context of its template, in a fixed number of queries.
+Each app that has something to show names a panel in ``_panels``: a function that takes the
+member's ``PartnershipAccess`` and returns the context of its template (or None to show
+nothing), in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -25,8 +26,29 @@ class Panel:
 
 PanelFunction = Callable[[PartnershipAccess], dict[str, Any] | None]
 
-# (template, function) in the order the overview shows them.
-PANELS: list[tuple[str, PanelFunction]] = []
+
+def _panels() -> list[tuple[str, PanelFunction]]:
+    """(template, function) in the order the overview shows them: the goals across the page,
+    then this year's outcomes beside the latest scan, then the work of the groups."""
+    from werkplaats.agreements import dashboard as agreements
+    from werkplaats.goals import dashboard as goals
+    from werkplaats.goals import outcomes
+    from werkplaats.reflections import dashboard as reflections
+    from werkplaats.scans import dashboard as scans
+    from werkplaats.stakeholders import dashboard as stakeholders
+    from werkplaats.steering import dashboard as steering
+    from werkplaats.successes import dashboard as successes
+
+    return [
+        ("goals/_dashboard_panel.html", goals.panel),
+        ("goals/_outcomes_panel.html", outcomes.panel),
+        ("scans/_dashboard_panel.html", scans.panel),
+        ("steering/_dashboard_panel.html", steering.panel),
+        ("successes/_dashboard_panel.html", successes.panel),
+        ("agreements/_dashboard_panel.html", agreements.panel),
+        ("reflections/_dashboard_panel.html", reflections.panel),
+        ("stakeholders/_dashboard_panel.html", stakeholders.panel),
+    ]
 
 
 def core_panel(pa: PartnershipAccess) -> dict[str, Any]:
@@ -45,7 +67,7 @@ def core_panel(pa: PartnershipAccess) -> dict[str, Any]:
 
 def dashboard(pa: PartnershipAccess) -> dict[str, Any]:
     panels = []
-    for template, function in PANELS:
+    for template, function in _panels():
         context = function(pa)
         if context is not None:
             panels.append(Panel(template=template, context=context))

@@ -115,3 +115,9 @@ def cast(**partnership_fields: Any) -> Cast:
         working=working,
         outsider=member_of(OrganisationFactory.create(), Role.COORDINATOR, Role.ADMIN),
     )
+
+
+def represented(member: PartnershipMember) -> Partner:
+    """The partner ``member`` speaks for (every member of ``cast()`` speaks for one)."""
+    assert member.partner is not None
+    return member.partner

@@ -16,7 +16,7 @@ from werkplaats.partnerships.models import (
     perspective_of,
 )
 
-from .factories import cast, join
+from .factories import cast, join, represented
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_the_perspective_follows_the_kind_of_organisation() -> None:
 
 def test_only_people_of_partner_organisations_are_candidates() -> None:
     c = cast()
-    school = c.member.partner.organisation
+    school = represented(c.member).organisation
     colleague = member_of(school, Role.SCHOOL_STAFF)
     learner = member_of(school, Role.LEARNER)
     stranger = member_of(OrganisationFactory.create(), Role.COORDINATOR)
@@ -82,7 +82,7 @@ def test_a_member_must_work_for_the_partner_they_represent() -> None:
     stranger = member_of(OrganisationFactory.create(), Role.MEMBER)
 
     with pytest.raises(ValidationError) as raised:
-        services.add_member(c.partnership, user=stranger, role=MemberRole.INTERNAL, partner=c.member.partner)
+        services.add_member(c.partnership, user=stranger, role=MemberRole.INTERNAL, partner=represented(c.member))
 
     assert "partner" in raised.value.message_dict
     assert not PartnershipMember.objects.filter(user=stranger).exists()
@@ -123,7 +123,7 @@ def test_leaving_ends_the_group_memberships_and_the_access() -> None:
 
 def test_when_a_partner_leaves_its_people_stay_without_a_partner() -> None:
     c = cast()
-    partner = c.worker.partner
+    partner = represented(c.worker)
 
     services.end_partner(partner)
 
@@ -136,7 +136,7 @@ def test_a_partner_cannot_be_added_twice() -> None:
     c = cast()
 
     with pytest.raises(ValidationError) as raised:
-        services.add_partner(c.partnership, organisation=c.member.partner.organisation)
+        services.add_partner(c.partnership, organisation=represented(c.member).organisation)
 
     assert "organisation" in raised.value.message_dict
 

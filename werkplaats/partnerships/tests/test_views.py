@@ -11,7 +11,7 @@ from werkplaats.organisations.models import Role
 from werkplaats.organisations.tests.factories import OrganisationFactory, member_of
 from werkplaats.partnerships.models import MemberRole, Partnership, PartnershipMember
 
-from .factories import cast, join
+from .factories import cast, join, represented
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_a_consultant_cannot_found_a_partnership() -> None:
 
 def test_the_manager_adds_a_member_through_the_form() -> None:
     c = cast()
-    school = c.member.partner
+    school = represented(c.member)
     teacher = member_of(school.organisation, Role.SCHOOL_STAFF, name="Docent Dijkstra")
 
     response = _client(c.manager.user).post(

@@ -86,7 +86,10 @@ KWARGS = {
     "partnerships:edit": slug,
     "partnerships:members": slug,
     "partnerships:partner-add": slug,
-    "partnerships:partner-end": lambda w: {"slug": partnership_of(w).slug, "pk": partnership_of(w).partners.first().pk},
+    "partnerships:partner-end": lambda w: {
+        "slug": partnership_of(w).slug,
+        "pk": partnership_of(w).partners.get(organisation=w.organisation).pk,
+    },
     "partnerships:member-add": slug,
     "partnerships:member-edit": lambda w: {"slug": partnership_of(w).slug, "pk": consultant_member(w).pk},
     "partnerships:member-end": lambda w: {"slug": partnership_of(w).slug, "pk": leaver(w).pk},

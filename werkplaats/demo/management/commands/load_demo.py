@@ -16,5 +16,6 @@ class Command(BaseCommand):
             f"demo: {summary.organisations_created} organisations, {summary.users_created} users, "
             f"{summary.memberships_changed} memberships added, {summary.qualifications_added} qualifications added, "
             f"{summary.places_set} locations set, {summary.recognitions_added} recognitions added, "
-            f"{summary.trajectories_added} trajectories added"
+            f"{summary.trajectories_added} trajectories added, "
+            f"{'2 partnerships' if summary.partnerships_added else 'no partnerships'} added"
         )
