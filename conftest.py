@@ -19,6 +19,20 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Dutch). A request through the test client
+    leaves its language active in the thread (the locale middleware activates the visitor's or
+    user's language and nothing resets it), so without this a test reading messages outside a
+    request would depend on which test ran before it on the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def demo(db):
     """The demo region, loaded the way `make run` loads it (without the demo trajectories: tests

@@ -17,13 +17,20 @@ ACCOUNTS = {
     "school@demo.nl": ("Noorderpoort", "home-school", "Trajecten bij uw school", "kwalificatie"),
     "trainer@demo.nl": ("Hilvers Bakkerij", "home-trainer", "Deelnemers bij uw bedrijf", "werkprocessen"),
     "learner@demo.nl": ("Gemeente Groningen", "home-learner", "Uw leertraject", "leerplan"),
-    "member@demo.nl": ("Iederz", "home-member", "Uw samenwerkingsverbanden", "stuurgroep"),
-    "admin@demo.nl": ("Gemeente Groningen", "home-admin", "Mensen van uw organisatie", "4 personen"),
+    "member@demo.nl": (
+        "Iederz",
+        "home-member",
+        "Uw samenwerkingsverbanden",
+        "Praktijkleren Arbeidsmarktregio Groningen",
+    ),
+    "admin@demo.nl": ("Gemeente Groningen", "home-admin", "Mensen van uw organisatie", "5 personen"),
     "consultant2@demo.nl": ("Gemeente Emmen", "home-consultant", "Uw caseload", "deelnemers"),
     "trainer2@demo.nl": ("Bakkerij Zuidenveld", "home-trainer", "Deelnemers bij uw bedrijf", "werkprocessen"),
 }
 SECTIONS = ["home-coordinator", "home-consultant", "home-school", "home-trainer", "home-learner", "home-member"]
 SECTIONS += ["home-admin", "home-platform"]
+# Members of a demo partnership also see their partnerships, whatever their role.
+IN_A_PARTNERSHIP = {"coordinator@demo.nl", "consultant@demo.nl", "school@demo.nl", "trainer@demo.nl"}
 
 
 def _section(page: Page, heading_id: str) -> Locator:
@@ -46,6 +53,7 @@ def test_each_demo_account_logs_in_and_sees_its_own_start_page(page: Page, site:
     expect(section).to_contain_text(text)
     # Nobody sees another role's section.
     expected = {heading_id} | ({"home-platform"} if email == "admin@demo.nl" else set())
+    expected |= {"home-member"} if email in IN_A_PARTNERSHIP else set()
     for other in SECTIONS:
         if other not in expected:
             expect(_section(page, other)).to_have_count(0)

@@ -7,11 +7,16 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
+        from werkplaats.audit.registry import register
         from werkplaats.partnerships.signals import partner_left
 
+        from . import models
         from .services import settle_signatures
 
         def settle(sender: object, *, partnership: object, by: object = None, **kwargs: object) -> None:
             settle_signatures(partnership, by=by)  # type: ignore[arg-type]
 
         partner_left.connect(settle, weak=False, dispatch_uid="agreements-settle-signatures")
+        register(models.Agreement)
+        register(models.AgreementVersion)
+        register(models.Signature)

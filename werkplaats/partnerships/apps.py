@@ -11,5 +11,11 @@ class PartnershipsConfig(AppConfig):
 
         from . import models
 
+        # The partnership's governance: who changed its members, groups, actions and reports.
         register(models.Partnership)
+        register(models.Partner)
         register(models.PartnershipMember)
+        register(models.Group)
+        register(models.GroupMember)
+        register(models.Action)
+        register(models.ProgressReport)

@@ -6,17 +6,16 @@ import pytest
 
 from werkplaats.demo.services import load_demo
 from werkplaats.partnerships import demo as partnership_demo
-from werkplaats.partnerships.models import Action, ActionOrigin
-from werkplaats.scans import demo
+from werkplaats.partnerships.models import Action, ActionOrigin, Partnership
 from werkplaats.scans.models import ScanResponse, ScanRound
 from werkplaats.scans.results import round_stats
 
 
 @pytest.mark.django_db
 def test_the_demo_has_two_closed_rounds_with_movement_and_one_open_round() -> None:
-    load_demo(trajectories=False)
-    groningen, werkplaats = partnership_demo._groningen(), partnership_demo._werkplaats()
-    demo.load(groningen, werkplaats)
+    load_demo(trajectories=False)  # the demo partnerships load the scans with them
+    groningen = Partnership.objects.get(slug=partnership_demo.GRONINGEN)
+    werkplaats = Partnership.objects.get(slug=partnership_demo.WERKPLAATS)
 
     march, september = ScanRound.objects.closed().filter(partnership=groningen).order_by("closed_at")
     assert (march.title, september.title) == ("Maart 2026", "September 2026")
