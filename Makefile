@@ -40,8 +40,9 @@ worker: db
 	$(PY) manage.py schedule_report_reminders
 	$(PY) manage.py db_worker
 
+# One test process per CPU (pytest-xdist; each has its own test database).
 test: install
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 test-fast: install
 	$(VENV)/bin/pytest -m "not browser" -x -q
