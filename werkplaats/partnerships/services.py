@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from werkplaats.notifications.services import notify
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Membership, Organisation, Region, Role
 
@@ -141,7 +142,7 @@ def add_member(
                 % {"name": user, "organisation": partner.organisation}
             }
         )
-    return PartnershipMember.objects.create(
+    member = PartnershipMember.objects.create(
         partnership=partnership,
         user=user,
         partner=partner,
@@ -150,6 +151,15 @@ def add_member(
         perspective=perspective or perspective_of(partner.organisation if partner else None),
         position=position,
     )
+
+    def message() -> str:
+        return _("You are now a member of %(partnership)s (%(role)s).") % {
+            "partnership": partnership.name,
+            "role": MemberRole(role).label,
+        }
+
+    notify([user], message=message, url=partnership.get_absolute_url(), key=f"partnership-member:{member.pk}")
+    return member
 
 
 def _keeps_a_manager(member: PartnershipMember, *, new_role: str | None = None, leaving: bool = False) -> None:

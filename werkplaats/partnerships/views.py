@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +17,15 @@ from . import services
 from .access import partnership_access
 from .dashboard import dashboard
 from .forms import FoundPartnershipForm, MemberChangeForm, MemberForm, PartnerForm, PartnershipForm
-from .models import MEMBER_ROLE_DESCRIPTIONS, Partner, Partnership, PartnershipMember
+from .models import MEMBER_ROLE_DESCRIPTIONS, Level, Partner, Partnership, PartnershipMember
+
+# Representatives from the strategic level down, then those without a level.
+LEVEL_ORDER = Case(
+    When(level=Level.STRATEGIC, then=0),
+    When(level=Level.TACTICAL, then=1),
+    When(level=Level.OPERATIONAL, then=2),
+    default=3,
+)
 
 
 @login_required
@@ -77,7 +85,19 @@ def edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def members(request: HttpRequest, slug: str) -> HttpResponse:
     pa = partnership_access(request, slug)
-    partners = pa.partnership.partners.active().select_related("organisation", "organisation__region")
+    partners = (
+        pa.partnership.partners.active()
+        .select_related("organisation", "organisation__region")
+        .prefetch_related(
+            Prefetch(
+                "representatives",
+                queryset=PartnershipMember.objects.active()
+                .select_related("user")
+                .order_by(LEVEL_ORDER, "user__name", "user__email"),
+                to_attr="current_representatives",
+            )
+        )
+    )
     people = (
         pa.partnership.members.active()
         .select_related("user", "partner__organisation")
@@ -115,13 +135,20 @@ def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def partner_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask first (GET), then end the partnership with the organisation (POST)."""
     pa = partnership_access(request, slug)
     pa.require(pa.is_manager)
     partner = get_object_or_404(
         Partner.objects.active().select_related("organisation"), partnership=pa.partnership, pk=pk
     )
+    if request.method != "POST":
+        representatives = partner.representatives.active().select_related("user")
+        return render(
+            request,
+            "partnerships/partner_end.html",
+            {"partnership": pa.partnership, "partner": partner, "representatives": representatives},
+        )
     services.end_partner(partner, by=request.user)
     messages.success(request, _("%(organisation)s is no longer a partner.") % {"organisation": partner.organisation})
     return redirect("partnerships:members", slug=slug)

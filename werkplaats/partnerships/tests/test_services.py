@@ -151,3 +151,17 @@ def test_inactive_users_and_former_members_see_nothing() -> None:
     assert not Partnership.objects.visible_to(former.user).exists()
     assert not Partnership.objects.visible_to(c.member.user).exists()
     assert not Partnership.objects.visible_to(c.outsider).exists()
+
+
+def test_a_new_member_is_told_in_their_own_language() -> None:
+    from werkplaats.notifications.models import Notification
+
+    c = cast()
+    colleague = member_of(represented(c.member).organisation, Role.SCHOOL_STAFF, language="en")
+
+    member = services.add_member(c.partnership, user=colleague, role=MemberRole.AMBASSADOR)
+
+    notification = Notification.objects.get(recipient=colleague)
+    assert notification.message == f"You are now a member of {c.partnership.name} (ambassador)."
+    assert notification.url == c.partnership.get_absolute_url()
+    assert notification.key == f"partnership-member:{member.pk}"

@@ -135,3 +135,21 @@ def test_list_members_and_overview_pages_do_not_grow_with_rows() -> None:
         join(other.partnership, c.manager.user)
 
     assert [_queries(client, url) for url in urls] == before
+
+
+def test_ending_a_partner_asks_first_and_then_ends_it() -> None:
+    c = cast()
+    partner = represented(c.worker)
+    url = reverse("partnerships:partner-end", args=[c.partnership.slug, partner.pk])
+    client = _client(c.manager.user)
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert c.worker.user.name in page.content.decode()
+    partner.refresh_from_db()
+    assert partner.left_on is None
+
+    assert client.post(url).status_code == 302
+    partner.refresh_from_db()
+    assert partner.left_on is not None
+    assert _client(c.member.user).post(url).status_code == 403
