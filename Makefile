@@ -31,6 +31,7 @@ run: demo
 	@mkdir -p var
 	@$(PY) manage.py schedule_review_reminders
 	@$(PY) manage.py schedule_report_reminders
+	@$(PY) manage.py schedule_event_reminders
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
@@ -38,6 +39,7 @@ run: demo
 worker: db
 	$(PY) manage.py schedule_review_reminders
 	$(PY) manage.py schedule_report_reminders
+	$(PY) manage.py schedule_event_reminders
 	$(PY) manage.py db_worker
 
 # One test process per CPU (pytest-xdist; each has its own test database).

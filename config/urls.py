@@ -29,4 +29,8 @@ urlpatterns = [
     path("", include("werkplaats.reflections.urls")),
     path("", include("werkplaats.scans.urls")),
     path("", include("werkplaats.stakeholders.urls")),
+    path("", include("werkplaats.forum.urls")),
+    path("", include("werkplaats.meetings.urls")),
+    path("", include("werkplaats.intervision.urls")),
+    path("", include("werkplaats.learning.urls")),
 ]

@@ -966,6 +966,10 @@ PARTNERSHIP_APPS = [
     "reflections",
     "scans",
     "stakeholders",
+    "forum",
+    "meetings",
+    "intervision",
+    "learning",
 ]
 _MEMBERS_ONLY = "a partnership's pages are for its members only; a platform administrator is none"
 for _app in PARTNERSHIP_APPS:
@@ -973,6 +977,9 @@ for _app in PARTNERSHIP_APPS:
     KWARGS.update(_classification.KWARGS)
     RESTRICTED.update(_classification.RESTRICTED)
     PUBLIC.update(getattr(_classification, "PUBLIC", {}))
+    # Pages whose very existence is hidden from members without the role (a 404, not a 403),
+    # each with the reason: e.g. an intervision group's sessions, for its participants only.
+    OTHER_ORGANISATION.update(getattr(_classification, "HIDDEN", {}))
     NOT_FOR_PLATFORM_ADMINS.update(dict.fromkeys(_classification.RESTRICTED, _MEMBERS_ONLY))
 
 

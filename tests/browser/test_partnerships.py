@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from werkplaats.partnerships.sections import SECTIONS
+
 from .helpers import check_a11y, log_in, log_out, screenshot, visit
 
 pytestmark = pytest.mark.browser
@@ -117,7 +119,48 @@ def test_every_section_of_a_demo_partnership_passes_axe(site: str, page: Page, e
     page.goto(f"{base}/")
     links = page.locator("nav.werkplaats-subnav a")
     paths = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert len(paths) == 11
+    assert len(paths) == len(SECTIONS)
     for path in paths:
         assert path is not None
         visit(page, path, "partnership" + path.replace("/", "-").rstrip("-"))
+
+
+def test_a_member_starts_a_thread_another_replies_and_the_first_is_notified(site: str, page: Page) -> None:
+    from werkplaats.forum.models import Thread
+    from werkplaats.notifications.models import Notification
+
+    # Yvonne Smit starts a thread in the forum of the Groningen partnership.
+    log_in(page, "member@demo.nl")
+    visit(page, f"{GRONINGEN}/forum/", "forum-list")
+    page.locator(f"main a[href='{GRONINGEN}/forum/new/']").first.click()
+    check_a11y(page)
+    page.locator("#id_title").fill("Wie heeft ervaring met leerplekken in de zorg?")
+    page.locator("#id_body").fill("We zoeken **twee** werkgevers in de zorg. <script>alert(1)</script>")
+    page.locator("main form button[type='submit']").click()
+    thread = Thread.objects.get(title="Wie heeft ervaring met leerplekken in de zorg?")
+    expect(page).to_have_url(f"{site}{GRONINGEN}/forum/threads/{thread.pk}/")
+    expect(page.locator("main strong").filter(has_text="twee")).to_be_visible()
+    assert page.locator("main script").count() == 0  # the script tag is not active content
+    check_a11y(page)
+    log_out(page)
+
+    # Jan Bakker replies on the thread page.
+    log_in(page, "stuurgroep@demo.nl")
+    page.goto(f"{GRONINGEN}/forum/threads/{thread.pk}/")
+    page.locator("#id_body").fill("Ja, bij het Alfa-college kennen we er drie. Ik stuur de namen.")
+    page.locator("main form button[type='submit']").last.click()
+    expect(page.locator("main")).to_contain_text("Ik stuur de namen.")
+    check_a11y(page)
+    screenshot(page, "forum-thread-with-reply")
+    log_out(page)
+
+    # Yvonne sees the notification and follows it to the reply.
+    notification = Notification.objects.get(
+        recipient__email="member@demo.nl", key__startswith="forum-reply:", url__contains=f"/threads/{thread.pk}/"
+    )
+    log_in(page, "member@demo.nl")
+    expect(page.locator("header .werkplaats-count")).to_be_visible()
+    visit(page, "/notifications/", "forum-notification")
+    page.locator(f"main a[href='{notification.url}']").first.click()
+    expect(page.locator("main")).to_contain_text("Ik stuur de namen.")
+    check_a11y(page)

@@ -31,8 +31,12 @@ def _panels() -> list[tuple[str, PanelFunction]]:
     """(template, function) in the order the overview shows them: the goals across the page,
     then this year's outcomes beside the latest scan, then the work of the groups."""
     from werkplaats.agreements import dashboard as agreements
+    from werkplaats.forum import dashboard as forum
     from werkplaats.goals import dashboard as goals
     from werkplaats.goals import outcomes
+    from werkplaats.intervision import dashboard as intervision
+    from werkplaats.learning import dashboard as learning
+    from werkplaats.meetings import dashboard as meetings
     from werkplaats.reflections import dashboard as reflections
     from werkplaats.scans import dashboard as scans
     from werkplaats.stakeholders import dashboard as stakeholders
@@ -48,6 +52,10 @@ def _panels() -> list[tuple[str, PanelFunction]]:
         ("agreements/_dashboard_panel.html", agreements.panel),
         ("reflections/_dashboard_panel.html", reflections.panel),
         ("stakeholders/_dashboard_panel.html", stakeholders.panel),
+        ("meetings/_dashboard_panel.html", meetings.panel),
+        ("forum/_dashboard_panel.html", forum.panel),
+        ("learning/_dashboard_panel.html", learning.panel),
+        ("intervision/_dashboard_panel.html", intervision.panel),
     ]
 
 

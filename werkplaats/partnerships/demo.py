@@ -30,7 +30,19 @@ GRONINGEN = "praktijkleren-arbeidsmarktregio-groningen"
 WERKPLAATS = "professionele-werkplaats-wijkgericht-werken"
 
 # The apps whose demo content is added to the partnerships, in this order.
-CONTENT_APPS = ["agreements", "goals", "steering", "successes", "reflections", "scans", "stakeholders"]
+CONTENT_APPS = [
+    "agreements",
+    "goals",
+    "learning",  # links its learning community to the goals
+    "steering",
+    "successes",
+    "reflections",
+    "scans",
+    "stakeholders",
+    "forum",
+    "meetings",
+    "intervision",
+]
 
 
 def _partners(partnership: Partnership, slugs: list[str], contributions: dict[str, str]) -> dict[str, Partner]:

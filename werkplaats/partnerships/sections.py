@@ -23,6 +23,10 @@ SECTIONS: list[tuple[str, Promise]] = [
     ("reflections:list", _("Reflection")),
     ("scans:list", _("Health scan")),
     ("stakeholders:map", _("Stakeholder map")),
+    ("learning:list", _("Learning communities")),
+    ("intervision:list", _("Intervision")),
+    ("forum:list", _("Forum")),
+    ("meetings:list", _("Calendar")),
     ("partnerships:members", _("Partners and members")),
 ]
 

@@ -1,0 +1,271 @@
+"""The partnership's forum: announcements, threads with replies, and documents shared for
+feedback (versions, comments per version).
+
+Who sees what: every active member of the partnership sees every thread and document,
+including those of a group (a group's conversation is open to the whole partnership, as seed 002
+asks for communication with the rank and file); every member may start threads and reply.
+Announcements come from the manager (for the partnership) or a group's coordinator (for that
+group).
+
+Posts are stored as the Markdown their author wrote and as the sanitised HTML rendered from it
+when they are saved (``body_html``): mentions are resolved against the members of that moment,
+and pages show the stored HTML without re-rendering. The HTML is rendered again on every edit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from werkplaats.partnerships.models import Group, Partnership
+
+from .files import private_storage
+
+if TYPE_CHECKING:
+    from werkplaats.partnerships.models import AnyUser
+
+
+class ThreadQuerySet(models.QuerySet["Thread"]):
+    def visible_to(self, user: AnyUser) -> ThreadQuerySet:
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class Thread(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="forum_threads", verbose_name=_("partnership")
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_threads",
+        verbose_name=_("group"),
+        help_text=_("Leave empty for a conversation of the whole partnership."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    is_announcement = models.BooleanField(_("announcement"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="forum_threads",
+        verbose_name=_("started by"),
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        ordering = ["-is_announcement", "-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["partnership", "is_announcement", "last_activity_at"], name="forum_thread_order_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:thread", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
+
+class PostQuerySet(models.QuerySet["Post"]):
+    def visible_to(self, user: AnyUser) -> PostQuerySet:
+        return self.filter(thread__partnership__in=Partnership.objects.visible_to(user))
+
+
+class Post(models.Model):
+    """The opening message of a thread or a reply to it."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts", verbose_name=_("thread"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="forum_posts",
+        verbose_name=_("author"),
+    )
+    body = models.TextField(_("message"))
+    body_html = models.TextField(editable=False, help_text="The sanitised HTML of body, rendered when saved.")
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed by the author"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="forum_post_hidden_with_reason",
+                violation_error_message=_("Give the reason for hiding the message."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.thread}: {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.thread.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"post-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether its text is shown (not removed by its author, not hidden by the manager)."""
+        return self.removed_at is None and self.hidden_at is None
+
+
+class Subscription(models.Model):
+    """A member follows a thread: each reply notifies them (in the app and by e-mail)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions", verbose_name=_("thread"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="forum_subscriptions",
+        verbose_name=_("person"),
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="forum_subscription_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.thread_id}"
+
+
+class ReplyMail(models.Model):
+    """The e-mail about a reply to one subscriber: written before sending, so that a second run
+    of the task sends nothing twice (see ``tasks.mail_reply``)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mails")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "recipient"], name="forum_reply_mail_once")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} → {self.recipient_id}"
+
+
+# --- Documents shared for feedback ------------------------------------------------------------
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: AnyUser) -> DocumentQuerySet:
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+
+class Document(models.Model):
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="forum_documents", verbose_name=_("partnership")
+    )
+    group = models.ForeignKey(
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="forum_documents",
+        verbose_name=_("group"),
+        help_text=_("Leave empty for a document of the whole partnership."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what feedback you would like"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="forum_documents",
+        verbose_name=_("shared by"),
+    )
+    created_at = models.DateTimeField(_("shared"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last version"), default=timezone.now)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:document", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(_("file"), storage=private_storage, upload_to="forum/%Y/%m")
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveIntegerField(_("size"))
+    note = models.TextField(_("what changed"), blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document version")
+        verbose_name_plural = _("document versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="forum_document_version_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="forum_document_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+
+class DocumentComment(models.Model):
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="comments", verbose_name=_("version")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.pk}"
