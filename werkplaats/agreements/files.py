@@ -16,11 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.core.uploads import check_size
+from werkplaats.core.uploads import PDF_SIGNATURE, check_size, leading_bytes
 from werkplaats.trajectories.files import PrivateStorage
 
 MAX_BYTES = 10 * 1024 * 1024
-PDF_MAGIC = b"%PDF-"
 
 
 class AgreementStorage(PrivateStorage):
@@ -36,10 +35,7 @@ def private_storage() -> Storage:
 
 
 def is_pdf(upload: Any) -> bool:
-    upload.seek(0)
-    head = upload.read(len(PDF_MAGIC))
-    upload.seek(0)
-    return bool(head) and bytes(head) == PDF_MAGIC
+    return leading_bytes(upload, len(PDF_SIGNATURE)) == PDF_SIGNATURE
 
 
 def check_pdf(upload: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -29,3 +30,16 @@ def check_size(uploads: Iterable[UploadedFile], limit: int) -> None:
                 for upload in too_large
             ]
         )
+
+
+# A file's type comes from its first bytes, never from its name or the browser's word for it.
+PDF_SIGNATURE = b"%PDF-"
+
+
+def leading_bytes(upload: IO[bytes] | Any, count: int) -> bytes:
+    """The first ``count`` bytes of ``upload``, leaving it at its start for whoever reads it next."""
+    upload.seek(0)
+    try:
+        return bytes(upload.read(count))
+    finally:
+        upload.seek(0)

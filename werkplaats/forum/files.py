@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.core.uploads import check_size
+from werkplaats.core.uploads import PDF_SIGNATURE, check_size, leading_bytes
 from werkplaats.trajectories.files import PrivateStorage
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -66,17 +66,15 @@ def _zip_type(upload: Any) -> str | None:
 
 def sniff(upload: Any) -> str | None:
     """The content type the content shows, or None when it is none of the accepted types."""
-    upload.seek(0)
-    head = bytes(upload.read(8))
-    upload.seek(0)
-    try:
-        if head.startswith(b"%PDF-"):
-            return PDF
-        if head.startswith(b"PK\x03\x04"):
+    head = leading_bytes(upload, 8)
+    if head.startswith(PDF_SIGNATURE):
+        return PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
             return _zip_type(upload)
-        return None
-    finally:
-        upload.seek(0)
+        finally:
+            upload.seek(0)
+    return None
 
 
 def check_document(upload: Any) -> str:

@@ -18,11 +18,13 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from werkplaats.core.uploads import PDF_SIGNATURE, leading_bytes
+
 MAX_BYTES = 10 * 1024 * 1024
 
 # Signature → content type. JPEG files start with FF D8 FF; PNG with its fixed 8-byte header.
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
+    (PDF_SIGNATURE, "application/pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
@@ -53,9 +55,7 @@ def private_storage() -> Storage:
 
 def sniff(upload: IO[bytes] | Any) -> str | None:
     """The content type the first bytes show, or None when it is not a PDF, PNG or JPEG."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
+    head = leading_bytes(upload, 16)
     for signature, content_type in SIGNATURES:
         if head.startswith(signature):
             return content_type
