@@ -1,6 +1,7 @@
 """Demo reflection: Groningen's steering network looked back once (answers from three members, a
 summary and two follow-up actions) and has its next session planned; the professionele
-werkplaats has its prompt set ready."""
+werkplaats has its own prompt set and the built-in "Professionele ruimte" set for annual
+conversations, in Dutch and in English."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from werkplaats.partnerships.models import GroupKind, MemberRole, Partnership
 
 from . import services
 from .models import PromptSet, ReflectionSession
+from .starting_sets import PROFESSIONAL_SPACE
 
 PROMPTS = [
     "Zitten we nog op de goede weg?",
@@ -65,8 +67,15 @@ def _prompt_set(partnership: Partnership, name: str) -> PromptSet:
     return found or services.save_prompt_set(partnership, name=name, texts=PROMPTS)
 
 
+def _starting_set(partnership: Partnership, key: str, language: str) -> PromptSet:
+    found = partnership.prompt_sets.filter(built_in=key, language=language).first()
+    return found or services.add_starting_set(partnership, key=key, language=language)
+
+
 def load(groningen: Partnership, werkplaats: Partnership) -> None:
     _prompt_set(werkplaats, "Reflectie in de werkplaats")
+    for language in ("nl", "en"):
+        _starting_set(werkplaats, PROFESSIONAL_SPACE.key, language)
     chosen = _prompt_set(groningen, "Reflectie op de samenwerking")
     members = list(groningen.members.active().select_related("user").order_by("pk"))
     if not members or ReflectionSession.objects.filter(partnership=groningen).exists():

@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.accounts.models import User
 from werkplaats.core.forms import date_field
 from werkplaats.partnerships.models import Group, Partnership
 
-from .models import Answer, PromptSet, ReflectionSession
+from .models import Answer, PromptSet, PromptSetPurpose, ReflectionSession
 from .services import FollowUp, answer_field, follow_up_field
 
 FOLLOW_UP_ROWS = 3
@@ -24,6 +25,21 @@ def _queryset(form: forms.BaseForm, name: str, queryset: Any) -> None:
 
 class PromptSetForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=120)
+    language = forms.ChoiceField(
+        label=_("language"),
+        choices=settings.LANGUAGES,
+        help_text=_("The language the prompts are written in. Members see the sets in their own language first."),
+    )
+    purpose = forms.ChoiceField(
+        label=_("used for"),
+        choices=PromptSetPurpose.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Reflection sessions of the partnership or one of its groups, or annual and development "
+            "conversations between a professional and their manager or coach. Either kind can be used "
+            "in a reflection session."
+        ),
+    )
     prompts = forms.CharField(
         label=_("prompts"),
         widget=forms.Textarea(attrs={"rows": 10}),
@@ -32,6 +48,28 @@ class PromptSetForm(forms.Form):
 
     def texts(self) -> list[str]:
         return self.cleaned_data["prompts"].splitlines()
+
+
+class PromptSetChoiceField(forms.ModelChoiceField):
+    """Names each set with its language and purpose: the same set may exist in several languages."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return _("%(name)s (%(language)s) · %(purpose)s") % {
+            "name": obj.name,
+            "language": obj.get_language_display(),
+            "purpose": obj.get_purpose_display(),
+        }
+
+
+class PromptSetFilterForm(forms.Form):
+    """The prompt-set list's language filter; an unknown language shows every set."""
+
+    language = forms.ChoiceField(
+        label=_("language"), required=False, choices=[("", _("all languages")), *settings.LANGUAGES]
+    )
+
+    def chosen(self) -> str:
+        return self.cleaned_data["language"] if self.is_valid() else ""
 
 
 class PlanForm(forms.Form):
@@ -44,19 +82,28 @@ class PlanForm(forms.Form):
         empty_label=_("every member of the partnership"),
         help_text=_("The members of a group, or of the whole partnership."),
     )
-    prompt_set = forms.ModelChoiceField(
+    prompt_set = PromptSetChoiceField(
         label=_("prompt set"),
         queryset=PromptSet.objects.none(),
         empty_label=None,
-        help_text=_("Its prompts are copied into the session: later changes to the set leave the session as it is."),
+        help_text=_(
+            "Sets for reflection and for conversations, in your own language first. Its prompts are copied "
+            "into the session: later changes to the set leave the session as it is."
+        ),
     )
 
     def __init__(
-        self, *args: Any, partnership: Partnership, groups: Any, whole_partnership: bool, **kwargs: Any
+        self,
+        *args: Any,
+        partnership: Partnership,
+        groups: Any,
+        whole_partnership: bool,
+        language: str,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _queryset(self, "group", groups)
-        _queryset(self, "prompt_set", partnership.prompt_sets.order_by("name"))
+        _queryset(self, "prompt_set", PromptSet.objects.filter(partnership=partnership).own_language_first(language))
         if not whole_partnership:
             self.fields["group"].required = True
             self.fields["group"].empty_label = None  # type: ignore[attr-defined]

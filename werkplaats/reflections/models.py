@@ -2,7 +2,9 @@
 stil bij bovenstaande factoren. Zitten we nog op de goede weg? Is iedereen nog betrokken en
 geïnspireerd? Gaan we er nog voor met elkaar?").
 
-A partnership keeps its own prompt sets. A session copies the prompts of the set it is planned
+A partnership keeps its own prompt sets, each in one language and for one purpose: reflection
+sessions, or annual and development conversations (seed 004's questions about professional space).
+A set can start from one of the built-in sets (``starting_sets``). A session copies the prompts of the set it is planned
 with, so that changing the set later never changes what was asked in a past session. Each
 participant answers each prompt; the answers are shared, with names, among the participants. The
 manager or the session's organiser closes it with a summary and follow-up actions (on the
@@ -29,12 +31,32 @@ class PromptSetQuerySet(models.QuerySet["PromptSet"]):
     def visible_to(self, user: AnyUser) -> PromptSetQuerySet:
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
 
+    def own_language_first(self, language: str) -> PromptSetQuerySet:
+        """The sets in ``language`` first, then the other languages; by name within each."""
+        return self.alias(
+            other_language=models.Case(
+                models.When(language=language, then=0), default=1, output_field=models.IntegerField()
+            )
+        ).order_by("other_language", "language", "name", "id")
+
+
+class PromptSetPurpose(models.TextChoices):
+    REFLECTION = "reflection", _("reflection sessions")
+    CONVERSATION = "conversation", _("annual and development conversations")
+
 
 class PromptSet(models.Model):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="prompt_sets", verbose_name=_("partnership")
     )
     name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
+    purpose = models.CharField(
+        _("used for"), max_length=20, choices=PromptSetPurpose.choices, default=PromptSetPurpose.REFLECTION
+    )
+    # The key of the built-in set it was started from (see starting_sets), so that a built-in
+    # set is added once per language even after it was renamed; empty for a set of its own.
+    built_in = models.CharField(_("built-in set"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = PromptSetQuerySet.as_manager()
@@ -45,10 +67,15 @@ class PromptSet(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "name"],
-                name="prompt_set_name_once_per_partnership",
-                violation_error_message=_("The partnership already has a prompt set with this name."),
-            )
+                fields=["partnership", "language", "name"],
+                name="prompt_set_name_once_per_language",
+                violation_error_message=_("The partnership already has a prompt set with this name in this language."),
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "built_in", "language"],
+                condition=~Q(built_in=""),
+                name="prompt_set_built_in_once_per_language",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,12 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.functional import Promise
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from werkplaats.partnerships.access import PartnershipAccess
 from werkplaats.partnerships.models import (
@@ -29,26 +28,12 @@ from .models import (
     Answer,
     Prompt,
     PromptSet,
+    PromptSetPurpose,
     ReflectionSession,
     SessionPrompt,
     SessionStatus,
 )
-
-# The default set: the three questions of seed 002's last tip, then questions drawn from its
-# other tips (the right people at the right tables, steering on results, small steps and
-# celebrated successes, each other's world, the rank and file). English source strings; a set
-# that a partnership adopts gets them in the language of the person who adopts it.
-DEFAULT_SET_NAME: Promise = gettext_lazy("Reflection on our collaboration")
-DEFAULT_PROMPTS: list[Promise] = [
-    gettext_lazy("Are we still on the right road?"),
-    gettext_lazy("Is everyone still involved and inspired?"),
-    gettext_lazy("Are we still going for it, together?"),
-    gettext_lazy("Are the right people at the right tables, with the mandate and expertise the work needs?"),
-    gettext_lazy("Does the steering group steer on results, and do the working groups know what they must deliver?"),
-    gettext_lazy("Which small steps succeeded since last time, and did we celebrate them?"),
-    gettext_lazy("Do we understand each other's world well enough: what does the other side need?"),
-    gettext_lazy("Do the people in our own organisations know what we do and what it has brought?"),
-]
+from .starting_sets import STARTING_SETS
 
 MAX_PROMPTS = 20
 PROMPT_LENGTH = 300
@@ -132,21 +117,50 @@ def _clean_texts(texts: Sequence[str]) -> list[str]:
     return cleaned
 
 
-@transaction.atomic
-def save_prompt_set(
-    partnership: Partnership, *, name: str, texts: Sequence[str], prompt_set: PromptSet | None = None
+def own_language() -> str:
+    """The language the person's screen is in, as one of the platform's languages."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def _lock_partnership(partnership: Partnership) -> None:
+    """Two people saving a set of the same name at once: the second waits here, then sees the
+    first one's set and gets a form error instead of a database error."""
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+
+
+def _write_prompt_set(
+    partnership: Partnership,
+    *,
+    name: str,
+    texts: Sequence[str],
+    language: str | None,
+    purpose: str | None,
+    prompt_set: PromptSet | None,
+    built_in: str = "",
 ) -> PromptSet:
-    """Create a set, or replace the name and prompts of ``prompt_set``. Past sessions keep
-    their own copies of the prompts, so replacing them changes nothing that was asked."""
+    _lock_partnership(partnership)
+    if prompt_set is not None:
+        prompt_set = PromptSet.objects.select_for_update().get(pk=prompt_set.pk, partnership=partnership)
+    language = language or (prompt_set.language if prompt_set is not None else settings.LANGUAGE_CODE)
+    purpose = purpose or (prompt_set.purpose if prompt_set is not None else PromptSetPurpose.REFLECTION)
     name = " ".join((name or "").split())
     errors: dict[str, Any] = {}
-    same_name = PromptSet.objects.filter(partnership=partnership, name__iexact=name)
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the platform's languages.")
+    if purpose not in PromptSetPurpose.values:
+        errors["purpose"] = _("Choose what the set is used for.")
+    same_name = PromptSet.objects.filter(partnership=partnership, language=language, name__iexact=name)
     if prompt_set is not None:
         same_name = same_name.exclude(pk=prompt_set.pk)
     if not name:
         errors["name"] = _("Give the set a name.")
     elif same_name.exists():
-        errors["name"] = _("The partnership already has a prompt set with this name.")
+        errors["name"] = _("The partnership already has a prompt set with this name in this language.")
     try:
         cleaned = _clean_texts(texts)
     except ValidationError as exc:
@@ -154,11 +168,17 @@ def save_prompt_set(
     if errors:
         raise ValidationError(errors)
     if prompt_set is None:
-        prompt_set = PromptSet.objects.create(partnership=partnership, name=name)
+        prompt_set = PromptSet.objects.create(
+            partnership=partnership, name=name, language=language, purpose=purpose, built_in=built_in
+        )
     else:
-        prompt_set = PromptSet.objects.select_for_update().get(pk=prompt_set.pk, partnership=partnership)
+        if language != prompt_set.language:
+            # Its prompts are no longer the built-in set in the language it was added in.
+            prompt_set.built_in = ""
         prompt_set.name = name
-        prompt_set.save(update_fields=["name"])
+        prompt_set.language = language
+        prompt_set.purpose = purpose
+        prompt_set.save(update_fields=["name", "language", "purpose", "built_in"])
         prompt_set.prompts.all().delete()
     Prompt.objects.bulk_create(
         Prompt(prompt_set=prompt_set, position=n, text=text) for n, text in enumerate(cleaned, start=1)
@@ -167,11 +187,93 @@ def save_prompt_set(
 
 
 @transaction.atomic
-def adopt_default_prompts(partnership: Partnership) -> PromptSet:
-    """Start the partnership's first set from the default prompts, in the active language."""
-    if PromptSet.objects.select_for_update().filter(partnership=partnership).exists():
-        raise ValidationError(_("The partnership already has prompt sets; change one of those instead."))
-    return save_prompt_set(partnership, name=str(DEFAULT_SET_NAME), texts=[str(p) for p in DEFAULT_PROMPTS])
+def save_prompt_set(
+    partnership: Partnership,
+    *,
+    name: str,
+    texts: Sequence[str],
+    language: str | None = None,
+    purpose: str | None = None,
+    prompt_set: PromptSet | None = None,
+) -> PromptSet:
+    """Create a set, or replace the name, language, purpose and prompts of ``prompt_set``. A new
+    set without a language or purpose is in the platform's default language, for reflection
+    sessions; a changed one keeps what it had. Past sessions keep their own copies of the
+    prompts, so replacing them changes nothing that was asked."""
+    return _write_prompt_set(
+        partnership, name=name, texts=texts, language=language, purpose=purpose, prompt_set=prompt_set
+    )
+
+
+@transaction.atomic
+def add_starting_set(partnership: Partnership, *, key: str, language: str) -> PromptSet:
+    """Copy the built-in set ``key`` into the partnership, in ``language``, once per language."""
+    starting = STARTING_SETS.get(key)
+    if starting is None or language not in starting.prompts:
+        raise ValidationError(_("Choose one of the built-in sets and one of its languages."))
+    _lock_partnership(partnership)
+    present = PromptSet.objects.filter(partnership=partnership, built_in=key, language=language).first()
+    if present is not None:
+        raise ValidationError(
+            _("The partnership already has this built-in set in %(language)s, as “%(name)s”; change that set instead.")
+            % {"language": language_name(language), "name": present.name}
+        )
+    name = starting.names[language]
+    if PromptSet.objects.filter(partnership=partnership, language=language, name__iexact=name).exists():
+        raise ValidationError(
+            _(
+                "The partnership already has a set called “%(name)s” in %(language)s. Rename that set first, "
+                "then add the built-in one."
+            )
+            % {"name": name, "language": language_name(language)}
+        )
+    return _write_prompt_set(
+        partnership,
+        name=name,
+        texts=starting.prompts[language],
+        language=language,
+        purpose=starting.purpose,
+        prompt_set=None,
+        built_in=key,
+    )
+
+
+@dataclass(frozen=True)
+class StartingSetOffer:
+    """A built-in set as the prompt-set pages show it: in the reader's language, with the
+    languages the partnership does not have it in yet."""
+
+    key: str
+    language: str  # of the name and prompts shown
+    name: str
+    purpose: str
+    prompts: list[str]
+    missing: list[tuple[str, str, str]]  # (language code, language name, the set's name in it)
+
+
+def starting_set_offers(partnership: Partnership, *, language: str) -> list[StartingSetOffer]:
+    """One query."""
+    present = set(
+        PromptSet.objects.filter(partnership=partnership).exclude(built_in="").values_list("built_in", "language")
+    )
+    offers = []
+    for starting in STARTING_SETS.values():
+        shown = language if language in starting.prompts else settings.LANGUAGE_CODE
+        offers.append(
+            StartingSetOffer(
+                key=starting.key,
+                language=shown,
+                name=starting.names[shown],
+                purpose=str(starting.purpose.label),
+                prompts=starting.prompts[shown],
+                missing=[
+                    (code, language_name(code), starting.names[code])
+                    for code, _name in settings.LANGUAGES
+                    if code in starting.prompts and (starting.key, code) not in present
+                ],
+            )
+        )
+    return offers
 
 
 @transaction.atomic

@@ -16,8 +16,9 @@ urlpatterns = [
     path(P + "<int:pk>/answer/", views.session_answer, name="session-answer"),
     path(P + "<int:pk>/close/", views.session_close, name="session-close"),
     path(P + "prompts/", views.prompt_sets, name="prompt-sets"),
-    path(P + "prompts/default/", views.prompt_set_adopt, name="prompt-set-adopt"),
+    path(P + "prompts/built-in/", views.prompt_set_add_built_in, name="prompt-set-add-built-in"),
     path(P + "prompts/add/", views.prompt_set_add, name="prompt-set-add"),
     path(P + "prompts/<int:pk>/", views.prompt_set_edit, name="prompt-set-edit"),
     path(P + "prompts/<int:pk>/delete/", views.prompt_set_delete, name="prompt-set-delete"),
+    path(P + "prompts/<int:pk>/guide/", views.prompt_set_guide, name="prompt-set-guide"),
 ]

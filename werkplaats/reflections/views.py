@@ -16,8 +16,8 @@ from werkplaats.partnerships.access import PartnershipAccess, partnership_access
 from werkplaats.partnerships.models import Group, GroupQuerySet
 
 from . import services
-from .forms import AnswerForm, CloseForm, PlanForm, PromptSetForm, SessionChangeForm
-from .models import Answer, PromptSet, ReflectionSession
+from .forms import AnswerForm, CloseForm, PlanForm, PromptSetFilterForm, PromptSetForm, SessionChangeForm
+from .models import Answer, PromptSet, PromptSetPurpose, ReflectionSession
 
 PAGE_SIZE = 20
 
@@ -77,11 +77,13 @@ def _plannable_groups(pa: PartnershipAccess) -> GroupQuerySet:
 def session_add(request: HttpRequest, slug: str) -> HttpResponse:
     pa = partnership_access(request, slug)
     pa.require(services.may_plan(pa))
+    language = services.own_language()
     form = PlanForm(
         request.POST or None,
         partnership=pa.partnership,
         groups=_plannable_groups(pa),
         whole_partnership=pa.is_steering,
+        language=language,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,6 +95,7 @@ def session_add(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The session was planned. Its participants can answer the prompts now."))
             return redirect(session)
     has_sets = PromptSet.objects.filter(partnership=pa.partnership).exists()
+    may_edit_prompts = services.may_edit_prompts(pa)
     return render(
         request,
         "reflections/session_add.html",
@@ -101,8 +104,12 @@ def session_add(request: HttpRequest, slug: str) -> HttpResponse:
             "pa": pa,
             "form": form,
             "has_sets": has_sets,
-            "may_edit_prompts": services.may_edit_prompts(pa),
-            "default_prompts": services.DEFAULT_PROMPTS,
+            "may_edit_prompts": may_edit_prompts,
+            "offers": (
+                services.starting_set_offers(pa.partnership, language=language)
+                if may_edit_prompts and not has_sets
+                else []
+            ),
         },
     )
 
@@ -218,27 +225,37 @@ def session_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def prompt_sets(request: HttpRequest, slug: str) -> HttpResponse:
     pa = partnership_access(request, slug)
-    sets = PromptSet.objects.filter(partnership=pa.partnership).prefetch_related("prompts").order_by("name")
+    language = services.own_language()
+    filter_form = PromptSetFilterForm(request.GET or None)
+    chosen = filter_form.chosen()
+    sets = PromptSet.objects.filter(partnership=pa.partnership)
+    if chosen:
+        sets = sets.filter(language=chosen)
+    may_edit = services.may_edit_prompts(pa)
     return render(
         request,
         "reflections/prompt_sets.html",
         {
             "partnership": pa.partnership,
             "pa": pa,
-            "prompt_sets": sets,
-            "may_edit": services.may_edit_prompts(pa),
-            "default_prompts": services.DEFAULT_PROMPTS,
+            "filter_form": filter_form,
+            "chosen_language": chosen,
+            "prompt_sets": list(sets.own_language_first(language).prefetch_related("prompts")),
+            "may_edit": may_edit,
+            "offers": services.starting_set_offers(pa.partnership, language=language) if may_edit else [],
         },
     )
 
 
 @login_required
 @require_POST
-def prompt_set_adopt(request: HttpRequest, slug: str) -> HttpResponse:
+def prompt_set_add_built_in(request: HttpRequest, slug: str) -> HttpResponse:
     pa = partnership_access(request, slug)
     pa.require(services.may_edit_prompts(pa))
     try:
-        prompt_set = services.adopt_default_prompts(pa.partnership)
+        prompt_set = services.add_starting_set(
+            pa.partnership, key=request.POST.get("set", ""), language=request.POST.get("language", "")
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -248,14 +265,24 @@ def prompt_set_adopt(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _prompt_set_form(request: HttpRequest, pa: PartnershipAccess, prompt_set: PromptSet | None) -> HttpResponse:
-    initial = {}
+    initial: dict[str, str] = {"language": services.own_language(), "purpose": PromptSetPurpose.REFLECTION}
     if prompt_set is not None:
-        initial = {"name": prompt_set.name, "prompts": "\n".join(p.text for p in prompt_set.prompts.all())}
+        initial = {
+            "name": prompt_set.name,
+            "language": prompt_set.language,
+            "purpose": prompt_set.purpose,
+            "prompts": "\n".join(p.text for p in prompt_set.prompts.all()),
+        }
     form = PromptSetForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_prompt_set(
-                pa.partnership, name=form.cleaned_data["name"], texts=form.texts(), prompt_set=prompt_set
+                pa.partnership,
+                name=form.cleaned_data["name"],
+                texts=form.texts(),
+                language=form.cleaned_data["language"],
+                purpose=form.cleaned_data["purpose"],
+                prompt_set=prompt_set,
             )
         except ValidationError as exc:
             add_validation_error(form, exc)
@@ -292,3 +319,20 @@ def prompt_set_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     services.delete_prompt_set(prompt_set)
     messages.success(request, _("The prompt set “%(name)s” was deleted.") % {"name": prompt_set.name})
     return redirect("reflections:prompt-sets", slug=slug)
+
+
+@login_required
+def prompt_set_guide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The set as a printable guide for a conversation. Nothing said in it is stored."""
+    pa = partnership_access(request, slug)
+    prompt_set = _prompt_set(pa, pk)
+    return render(
+        request,
+        "reflections/guide.html",
+        {
+            "partnership": pa.partnership,
+            "prompt_set": prompt_set,
+            "prompts": list(prompt_set.prompts.order_by("position")),
+            "may_edit": services.may_edit_prompts(pa),
+        },
+    )

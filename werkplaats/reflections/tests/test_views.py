@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from werkplaats.partnerships.access import partnership_access
 from werkplaats.partnerships.models import Action, ActionOrigin
@@ -19,6 +20,7 @@ from werkplaats.partnerships.tests.factories import Cast, cast, join
 
 from .. import dashboard, services
 from ..models import Answer, PromptSet, ReflectionSession, SessionStatus
+from ..starting_sets import PROFESSIONAL_SPACE
 from .helpers import answer_all, planned, prompt_set
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +73,13 @@ def test_an_outsider_gets_404_on_every_page() -> None:
         ("session-close", {"pk": session.pk}),
         ("prompt-sets", {}),
         ("prompt-set-edit", {"pk": chosen.pk}),
+        ("prompt-set-guide", {"pk": chosen.pk}),
     ]:
         assert outsider.get(url(c, name, **kwargs)).status_code == 404, name
     assert outsider.post(url(c, "session-close", pk=session.pk), {"summary": "x"}).status_code == 404
     assert outsider.post(url(c, "prompt-set-delete", pk=chosen.pk)).status_code == 404
-    assert outsider.post(url(c, "prompt-set-adopt")).status_code == 404
+    assert outsider.post(url(c, "prompt-set-add-built-in"), {"set": "partnership", "language": "nl"}).status_code == 404
+    assert PromptSet.objects.count() == 1
 
 
 def test_a_plain_member_may_not_plan_close_or_edit_prompts() -> None:
@@ -91,6 +95,7 @@ def test_a_plain_member_may_not_plan_close_or_edit_prompts() -> None:
     assert member.post(url(c, "session-close", pk=session.pk), {"summary": "Klaar"}).status_code == 403
     assert member.post(url(c, "prompt-set-edit", pk=chosen.pk), {"name": "x", "prompts": "y"}).status_code == 403
     assert member.post(url(c, "prompt-set-delete", pk=chosen.pk)).status_code == 403
+    assert member.post(url(c, "prompt-set-add-built-in"), {"set": "partnership", "language": "nl"}).status_code == 403
     session.refresh_from_db()
     assert session.status == SessionStatus.PLANNED
     assert PromptSet.objects.get().name == "Stuurgroep"
@@ -202,24 +207,167 @@ def test_planning_with_a_past_date_is_shown_at_the_field() -> None:
 def test_a_bad_prompt_set_is_shown_at_the_field() -> None:
     c = cast()
 
-    response = client(c.manager.user).post(url(c, "prompt-set-add"), {"name": "Leeg", "prompts": "\n  \n"})
+    response = client(c.manager.user).post(
+        url(c, "prompt-set-add"), {"name": "Leeg", "language": "nl", "purpose": "reflection", "prompts": "\n  \n"}
+    )
 
     assert set(response.context["form"].errors) == {"prompts"}
     assert not PromptSet.objects.exists()
 
 
-def test_without_prompt_sets_the_plan_page_offers_the_default_set() -> None:
+def test_without_prompt_sets_the_plan_page_offers_the_built_in_sets_in_every_language() -> None:
     c = cast()
     manager = client(c.manager.user)
 
     page = manager.get(url(c, "session-add")).content.decode()
-    assert "Are we still on the right road?" in page
-    assert url(c, "prompt-set-adopt") in page
+    assert "Are we still on the right road?" in page and "Professional space" in page
+    assert url(c, "prompt-set-add-built-in") in page
+    assert "Add “Professionele ruimte” in Nederlands" in page and "Add “Professional space” in English" in page
 
-    assert manager.post(url(c, "prompt-set-adopt")).status_code == 302
-    assert PromptSet.objects.get().prompts.count() == len(services.DEFAULT_PROMPTS)
-    assert manager.post(url(c, "prompt-set-adopt")).status_code == 302  # again: refused with a message
+    response = manager.post(url(c, "prompt-set-add-built-in"), {"set": "professional-space", "language": "nl"})
+    added = PromptSet.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url(c, "prompt-set-edit", pk=added.pk)
+    assert (added.name, added.language, added.prompts.count()) == (
+        "Professionele ruimte",
+        "nl",
+        len(PROFESSIONAL_SPACE.prompts["nl"]),
+    )
+
+    again = manager.post(
+        url(c, "prompt-set-add-built-in"), {"set": "professional-space", "language": "nl"}, follow=True
+    )
+    assert "already has this built-in set in Nederlands" in again.content.decode()
     assert PromptSet.objects.count() == 1
+    assert manager.post(url(c, "prompt-set-add-built-in"), {"set": "nonsense", "language": "xx"}).status_code == 302
+    assert PromptSet.objects.count() == 1
+
+
+def test_the_list_shows_language_and_purpose_and_offers_only_missing_built_in_languages() -> None:
+    c = cast()
+    services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="nl")
+    prompt_set(c.partnership, "Stuurgroep")
+
+    page = client(c.manager.user).get(url(c, "prompt-sets")).content.decode()
+
+    assert "Annual and development conversations" in page and "Reflection sessions" in page
+    assert "Nederlands" in page
+    assert "Add “Professional space” in English" in page
+    assert "Add “Professionele ruimte” in Nederlands" not in page
+    assert url(c, "prompt-set-guide", pk=PromptSet.objects.get(name="Stuurgroep").pk) in page
+
+
+def test_the_list_filters_by_language_and_ignores_an_unknown_one() -> None:
+    c = cast()
+    services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="nl")
+    services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="en")
+    member = client(c.member.user)
+
+    english = member.get(url(c, "prompt-sets"), {"language": "en"})
+    unknown = member.get(url(c, "prompt-sets"), {"language": "xx"})
+
+    assert [s.language for s in english.context["prompt_sets"]] == ["en"]
+    assert unknown.status_code == 200
+    assert len(unknown.context["prompt_sets"]) == 2
+
+
+def test_english_screens_show_english_set_names_first_and_dutch_screens_dutch_ones() -> None:
+    c = cast()
+    services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="nl")
+    services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="en")
+    english = client(c.manager.user)
+
+    page = english.get(url(c, "session-add"))
+    labels = [label for _value, label in page.context["form"].fields["prompt_set"].choices]
+    assert labels[0] == "Professional space (English) · annual and development conversations"
+    assert labels[1].startswith("Professionele ruimte (Nederlands)")
+    listed = english.get(url(c, "prompt-sets")).context["prompt_sets"]
+    assert [s.name for s in listed] == ["Professional space", "Professionele ruimte"]
+    offers = english.get(url(c, "prompt-sets")).context["offers"]
+    assert [o.name for o in offers] == ["Reflecting on the partnership", "Professional space"]
+
+    c.member.user.language = "nl"
+    c.member.user.save(update_fields=["language"])
+    dutch = Client()
+    dutch.force_login(c.member.user)
+    listed = dutch.get(url(c, "prompt-sets")).context["prompt_sets"]
+    assert [s.name for s in listed] == ["Professionele ruimte", "Professional space"]
+
+
+def test_a_session_can_be_planned_with_a_conversation_set() -> None:
+    c = cast()
+    chosen = services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="en")
+    day = timezone.localdate() + datetime.timedelta(days=3)
+
+    response = client(c.manager.user).post(
+        url(c, "session-add"),
+        {"title": "Ruimte", "scheduled_on": day.isoformat(), "prompt_set": chosen.pk},
+    )
+
+    session = ReflectionSession.objects.get()
+    assert response.status_code == 302
+    assert session.prompt_set_name == "Professional space"
+    assert [p.text for p in session.prompts.order_by("position")] == PROFESSIONAL_SPACE.prompts["en"]
+
+
+def test_the_manager_chooses_language_and_purpose_of_a_set() -> None:
+    c = cast()
+    manager = client(c.manager.user)
+
+    form = manager.get(url(c, "prompt-set-add")).context["form"]
+    assert form["language"].value() == "en"  # their own language
+    response = manager.post(
+        url(c, "prompt-set-add"),
+        {"name": "Annual talk", "language": "en", "purpose": "conversation", "prompts": "How are you?\nWhat next?"},
+    )
+
+    made = PromptSet.objects.get()
+    assert response.status_code == 302
+    assert (made.language, made.purpose, made.prompts.count()) == ("en", "conversation", 2)
+    edit = manager.get(url(c, "prompt-set-edit", pk=made.pk)).context["form"]
+    assert (edit["language"].value(), edit["purpose"].value()) == ("en", "conversation")
+
+
+def test_an_unknown_language_or_purpose_is_shown_at_the_field() -> None:
+    c = cast()
+
+    response = client(c.manager.user).post(
+        url(c, "prompt-set-add"), {"name": "Nieuw", "language": "de", "purpose": "gossip", "prompts": "Waarom?"}
+    )
+
+    assert set(response.context["form"].errors) == {"language", "purpose"}
+    assert not PromptSet.objects.exists()
+
+
+def test_any_member_opens_the_printable_conversation_guide() -> None:
+    c = cast()
+    chosen = services.add_starting_set(c.partnership, key=PROFESSIONAL_SPACE.key, language="nl")
+    member = client(c.member.user)  # a plain member: no steering group, no manager
+
+    response = member.get(url(c, "prompt-set-guide", pk=chosen.pk))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in PROFESSIONAL_SPACE.prompts["nl"]:
+        assert escape(text) in page
+    assert '<article class="reflections-guide" lang="nl"' in page
+    assert "reflections/guide.css" in page
+    assert "de antwoorden blijven tussen de mensen in het gesprek" in page  # the guide speaks the set's language
+    assert "<textarea" not in page  # nothing to fill in and send: the answers are not stored
+    assert f'href="{url(c, "prompt-set-edit", pk=chosen.pk)}"' not in page  # a plain member does not change it
+    manager_page = client(c.manager.user).get(url(c, "prompt-set-guide", pk=chosen.pk)).content.decode()
+    assert f'href="{url(c, "prompt-set-edit", pk=chosen.pk)}"' in manager_page
+
+
+def test_the_prompt_set_list_costs_the_same_queries_at_1_and_4_sets() -> None:
+    small, large = cast(), cast()
+    prompt_set(small.partnership, "Stuurgroep")
+    for name in ("A", "B", "C", "D"):
+        prompt_set(large.partnership, name)
+
+    assert _queries(large.manager.user, url(large, "prompt-sets")) == _queries(
+        small.manager.user, url(small, "prompt-sets")
+    )
 
 
 def test_an_answer_cannot_be_changed_once_the_session_is_closed() -> None:

@@ -2,7 +2,8 @@
 
 The session of the walk is for the whole partnership and organised by the manager, so the
 consultant and the administrator (plain and external members) take part and answer, but may not
-change, summarise or close it; the prompt sets are kept by the steering group."""
+change, summarise or close it; the prompt sets are kept by the steering group, and any member
+opens a set's conversation guide."""
 
 from __future__ import annotations
 
@@ -58,16 +59,17 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "reflections:session-answer": session_kwargs,
     "reflections:session-close": session_kwargs,
     "reflections:prompt-sets": slug,
-    "reflections:prompt-set-adopt": slug,
+    "reflections:prompt-set-add-built-in": slug,
     "reflections:prompt-set-add": slug,
     "reflections:prompt-set-edit": prompt_set_kwargs,
     "reflections:prompt-set-delete": prompt_set_kwargs,
+    "reflections:prompt-set-guide": prompt_set_kwargs,
 }
 RESTRICTED: dict[str, Callable[[Any], Any]] = {
     "reflections:session-add": manager,
     "reflections:session-edit": manager,
     "reflections:session-close": manager,
-    "reflections:prompt-set-adopt": manager,
+    "reflections:prompt-set-add-built-in": manager,
     "reflections:prompt-set-add": manager,
     "reflections:prompt-set-edit": manager,
     "reflections:prompt-set-delete": manager,
