@@ -71,6 +71,30 @@ class MembershipForm(forms.Form):
             field.queryset = _members(partnership)
 
 
+class FacilitatorForm(forms.Form):
+    """The new facilitator. Every member is offered, participants included, so that the list does
+    not tell the manager who takes part; the service refuses a participant at the field."""
+
+    facilitator = MemberChoiceField(
+        label=_("new facilitator"),
+        queryset=PartnershipMember.objects.none(),
+        error_messages={
+            "required": _("Choose the new facilitator."),
+            "invalid_choice": _("Choose a facilitator from the members of the partnership."),
+        },
+        help_text=_(
+            "A member of the partnership who does not take part in the group. The new facilitator guides the "
+            "sessions, manages who takes part and sees the group's sessions, past ones included."
+        ),
+    )
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["facilitator"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _members(partnership)
+
+
 class GroupForm(MembershipForm):
     name = forms.CharField(label=_("name"), max_length=200, help_text=_("For example: intervision of trainers."))
 

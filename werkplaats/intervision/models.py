@@ -88,6 +88,11 @@ class IntervisionGroupQuerySet(models.QuerySet["IntervisionGroup"]):
         participating = Participant.objects.current().filter(member__user_id=user_id).values("group_id")
         return self.filter(Q(pk__in=participating) | Q(facilitator__user_id=user_id, facilitator__left_on__isnull=True))
 
+    def without_active_facilitator(self) -> IntervisionGroupQuerySet:
+        """Groups whose facilitator left the partnership or can no longer log in: nobody manages
+        them until the partnership's manager appoints a new facilitator."""
+        return self.filter(Q(facilitator__left_on__isnull=False) | Q(facilitator__user__is_active=False))
+
 
 class IntervisionGroup(models.Model):
     partnership = models.ForeignKey(
@@ -126,6 +131,12 @@ class IntervisionGroup(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("intervision:group", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
+    @property
+    def has_active_facilitator(self) -> bool:
+        """The facilitator is still a member of the partnership and can still log in (the
+        counterpart of ``without_active_facilitator``)."""
+        return self.facilitator.left_on is None and self.facilitator.user.is_active
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):

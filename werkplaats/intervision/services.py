@@ -5,7 +5,9 @@ The rules, each enforced here with a message at the field it concerns:
 - its facilitator is a member of the partnership and not one of the participants;
 - a participant may always leave, even when that leaves the group with fewer than 4: the group
   then holds no new sessions until its facilitator has added participants;
-- only a current participant can be a session's case contributor.
+- only a current participant can be a session's case contributor;
+- when the facilitator leaves the partnership or no longer fits, the partnership's manager
+  appoints another one (never themselves, so the manager still sees no sessions).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -57,6 +60,12 @@ def may_create_groups(pa: PartnershipAccess) -> bool:
 
 
 def may_edit_methods(pa: PartnershipAccess) -> bool:
+    return pa.is_manager
+
+
+def may_replace_facilitator(pa: PartnershipAccess) -> bool:
+    """When a facilitator leaves the partnership or no longer fits, nobody manages the group:
+    the manager appoints a new one (and still sees no sessions)."""
     return pa.is_manager
 
 
@@ -275,6 +284,90 @@ def _tell_facilitator(
         message=message,
         url=group.get_absolute_url(),
         key=f"intervision-left:{participant.pk}",
+    )
+
+
+def _replacement_error(
+    group: IntervisionGroup, *, by: Any, old: PartnershipMember, new: PartnershipMember | None
+) -> str | None:
+    """Why ``new`` cannot take over the group from ``old``, or None. The rules of ``create_group``
+    (a member of the partnership, not a participant), and not the manager who appoints: what is
+    said in the group would open up to them."""
+    if new is None:
+        return _("Choose the new facilitator.")
+    is_member = (
+        PartnershipMember.objects.active()
+        .filter(partnership_id=group.partnership_id, pk=new.pk, user__is_active=True)
+        .exists()
+    )
+    if not is_member:
+        return _("Choose a facilitator from the members of the partnership.")
+    if new.pk == old.pk:
+        return _("%(name)s already facilitates this group: choose someone else.") % {"name": new.user}
+    if by is not None and new.user_id == by.pk:
+        return _(
+            "You cannot appoint yourself: the facilitator reads the group's sessions and notes, which are for "
+            "the group only. Choose another member."
+        )
+    if Participant.objects.current().filter(group=group, member=new).exists():
+        return _(
+            "%(name)s takes part in this group, and the facilitator guides the group without taking part in it: "
+            "choose another member."
+        ) % {"name": new.user}
+    return None
+
+
+@transaction.atomic
+def replace_facilitator(group: IntervisionGroup, *, by: Any, facilitator: PartnershipMember | None) -> IntervisionGroup:
+    """The partnership's manager hands the group to a new facilitator, for example because the
+    old one left the partnership. The old facilitator loses access to the sessions at once; the
+    new one sees them all, past ones included, and is told in the app. The audit log records the
+    change of facilitator (the group is audited, see apps.py)."""
+    group = _lock(group)
+    old = group.facilitator
+    error = _replacement_error(group, by=by, old=old, new=facilitator)
+    if error:
+        raise ValidationError({"facilitator": error})
+    assert facilitator is not None
+    group.facilitator = facilitator
+    group.save(update_fields=["facilitator"])
+    transaction.on_commit(lambda: _tell_new_facilitator(group, facilitator))
+    if old.left_on is None and old.user.is_active:
+        transaction.on_commit(lambda: _tell_old_facilitator(group, old))
+    return group
+
+
+def _tell_new_facilitator(group: IntervisionGroup, facilitator: PartnershipMember) -> None:
+    from werkplaats.notifications.services import notify
+
+    def message() -> str:
+        return _(
+            "You are now the facilitator of the intervision group “%(group)s”: you guide its sessions and "
+            "manage who takes part."
+        ) % {"group": group.name}
+
+    notify(
+        [facilitator.user],
+        message=message,
+        url=group.get_absolute_url(),
+        key=f"intervision-facilitator:{group.pk}:{facilitator.pk}:{timezone.now().isoformat()}",
+    )
+
+
+def _tell_old_facilitator(group: IntervisionGroup, facilitator: PartnershipMember) -> None:
+    from werkplaats.notifications.services import notify
+
+    def message() -> str:
+        return _(
+            "The partnership's manager appointed another facilitator for the intervision group “%(group)s”. "
+            "Its sessions are no longer visible to you."
+        ) % {"group": group.name}
+
+    notify(
+        [facilitator.user],
+        message=message,
+        url=reverse("intervision:list", kwargs={"slug": group.partnership.slug}),
+        key=f"intervision-facilitator-ended:{group.pk}:{facilitator.pk}:{timezone.now().isoformat()}",
     )
 
 

@@ -20,7 +20,7 @@ from werkplaats.core.forms import add_validation_error
 from werkplaats.partnerships.access import PartnershipAccess, partnership_access
 
 from . import services
-from .forms import GroupForm, MembershipForm, MethodsForm, SessionForm
+from .forms import FacilitatorForm, GroupForm, MembershipForm, MethodsForm, SessionForm
 from .models import MAX_PARTICIPANTS, MIN_PARTICIPANTS, IntervisionGroup, IntervisionSession, Method, Participant
 
 
@@ -73,6 +73,13 @@ def group_list(request: HttpRequest, slug: str) -> HttpResponse:
     others: list[IntervisionGroup] = []
     if pa.is_manager:
         others = list(_with_figures(groups.exclude(pk__in=[g.pk for g in mine])).order_by("name", "id"))
+    may_replace = services.may_replace_facilitator(pa)
+    # Only their names and sizes: enough for the manager to act, nothing of what the group does.
+    without_facilitator = (
+        sorted((g for g in [*mine, *others] if not g.has_active_facilitator), key=lambda g: (g.name, g.pk))
+        if may_replace
+        else []
+    )
     return render(
         request,
         "intervision/list.html",
@@ -82,6 +89,8 @@ def group_list(request: HttpRequest, slug: str) -> HttpResponse:
             others=others,
             may_create=services.may_create_groups(pa),
             may_edit_methods=services.may_edit_methods(pa),
+            may_replace=may_replace,
+            without_facilitator=without_facilitator,
         ),
     )
 
@@ -138,6 +147,42 @@ def group_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             holds_sessions=services.holds_sessions(len(participants)),
             facilitates=services.facilitates(pa, group),
             takes_part=any(p.member.user_id == pa.user_id for p in participants),
+            may_replace=services.may_replace_facilitator(pa),
+        ),
+    )
+
+
+@login_required
+def facilitator_replace(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    pa = partnership_access(request, slug)
+    if not services.may_replace_facilitator(pa):
+        raise Http404  # to anyone but its participants, facilitator and the manager, the group does not exist
+    group = get_object_or_404(
+        IntervisionGroup.objects.select_related("partnership", "facilitator__user"), partnership=pa.partnership, pk=pk
+    )
+    form = FacilitatorForm(request.POST or None, partnership=pa.partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.replace_facilitator(group, by=request.user, facilitator=form.cleaned_data["facilitator"])
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s now facilitates “%(group)s” and has been told so in the app.")
+                % {"name": group.facilitator.user, "group": group},
+            )
+            if services.has_access(pa, group):
+                return redirect(group)
+            return redirect("intervision:list", slug=slug)
+    return render(
+        request,
+        "intervision/facilitator.html",
+        _context(
+            pa,
+            group=group,
+            form=form,
+            participant_count=Participant.objects.current().filter(group=group).count(),
         ),
     )
 

@@ -1,5 +1,5 @@
 """The overview's panel: what the learning communities achieved lately, and where each open
-action-research project is in its cycle."""
+action-research project of an open group is in its cycle."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ def panel(pa: PartnershipAccess) -> dict[str, Any] | None:
     projects = list(
         ResearchProject.objects.filter(partnership=pa.partnership)
         .exclude(phase=Phase.COMPLETED)
+        .filter(group__closed_on__isnull=True)  # a closed group's research is its record, not under way
         .select_related("group")
         .order_by("-updated_at", "-id")[:PROJECTS]
     )

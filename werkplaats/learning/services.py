@@ -1,4 +1,7 @@
-"""Writes of learning communities and action research, and who may make them."""
+"""Writes of learning communities and action research, and who may make them.
+
+Once the owning group is closed (``Group.closed_on``), its meetings, knowledge list, results,
+theme and action research are its record: every write here refuses with ``closed_message``."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from werkplaats.partnerships.access import PartnershipAccess
@@ -46,6 +50,37 @@ def writes_for(pa: PartnershipAccess, group: Group | int) -> bool:
     return pa.reports_for(group)
 
 
+def may_change(pa: PartnershipAccess, group: Group) -> bool:
+    """Writes for the group, and the group is still open: a closed group's record is kept as it
+    was when the group closed."""
+    return group.is_open and writes_for(pa, group)
+
+
+def closed_message(group: Group) -> str:
+    assert group.closed_on is not None
+    return _(
+        "“%(group)s” was closed on %(date)s. Its meetings, knowledge list, results and action research can "
+        "still be read, but no longer changed."
+    ) % {"group": group.name, "date": date_format(group.closed_on, "j F Y")}
+
+
+def _require_open(group: Group | int) -> Group:
+    """Lock the group's row and refuse a change when it is closed. Closing takes the same lock
+    (``steering.services.close_group``), so no change slips in after the group closed."""
+    group_id = group if isinstance(group, int) else group.pk
+    locked = Group.objects.select_for_update().get(pk=group_id)
+    if not locked.is_open:
+        raise ValidationError(closed_message(locked))
+    return locked
+
+
+def _lock_project(project: ResearchProject) -> ResearchProject:
+    """The project, locked, after its group has been checked to be open (group first, then the
+    project: the same order everywhere, so two changes never wait for each other in a circle)."""
+    _require_open(project.group_id)
+    return ResearchProject.objects.select_for_update().get(pk=project.pk)
+
+
 def research_groups(pa: PartnershipAccess) -> list[Group]:
     """The open groups in which the member may start an action-research project."""
     groups = Group.objects.open().filter(partnership=pa.partnership, kind__in=RESEARCH_GROUP_KINDS)
@@ -76,6 +111,7 @@ def _require_community(group: Group) -> None:
 def set_theme_goals(group: Group, *, goals: Iterable[Any]) -> Community:
     """Link the community's theme to goals of its own partnership."""
     _require_community(group)
+    _require_open(group)
     goals = list(goals)
     if any(goal.partnership_id != group.partnership_id for goal in goals):
         raise ValidationError({"goals": _("Choose goals of this partnership.")})
@@ -145,6 +181,7 @@ def save_meeting(
     """Record a meeting (or change ``meeting``) and add its new decisions; a decision with an
     owner and a due date also goes on the partnership's action list."""
     _require_community(group)
+    _require_open(group)
     title = _one_line(title)
     errors: dict[str, str] = {}
     if not title:
@@ -178,6 +215,7 @@ def add_knowledge(
     expert: Any = None,
 ) -> KnowledgeEntry:
     _require_community(group)
+    _require_open(group)
     title, reference = _one_line(title), _one_line(reference)
     errors: dict[str, str] = {}
     if kind not in KnowledgeKind.values:
@@ -202,6 +240,7 @@ def add_knowledge(
 
 @transaction.atomic
 def remove_knowledge(entry: KnowledgeEntry) -> None:
+    _require_open(entry.group_id)
     KnowledgeEntry.objects.filter(pk=entry.pk).delete()
 
 
@@ -210,6 +249,7 @@ def add_result(
     group: Group, *, by: Any, achieved_on: datetime.date | None, title: str, description: str = ""
 ) -> CommunityResult:
     _require_community(group)
+    _require_open(group)
     title = _one_line(title)
     errors: dict[str, str] = {}
     if not title:
@@ -226,6 +266,7 @@ def add_result(
 
 @transaction.atomic
 def remove_result(result: CommunityResult) -> None:
+    _require_open(result.group_id)
     CommunityResult.objects.filter(pk=result.pk).delete()
 
 
@@ -242,7 +283,7 @@ def start_project(
         errors["group"] = _("Choose the learning community or working unit that does the research.")
     elif group.kind not in RESEARCH_GROUP_KINDS:
         errors["group"] = _("Only a learning community or a working unit does action research.")
-    elif not group.is_open:
+    elif not Group.objects.select_for_update().get(pk=group.pk).is_open:
         errors["group"] = _("The group is closed.")
     if not title:
         errors["title"] = _("Give the project a title.")
@@ -281,7 +322,7 @@ def save_phase(
 
     A phase the project has passed keeps its required fields: emptying one would leave a cycle
     with a hole in it. The current phase may be saved half-done, until it moves on."""
-    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    project = _lock_project(project)
     if phase not in PHASES or phase == Phase.COMPLETED:
         raise ValidationError(_("This phase has nothing to fill in."))
     if not project.reached(phase):
@@ -316,7 +357,7 @@ def _move(project: ResearchProject, *, by: Any, to: str) -> None:
 @transaction.atomic
 def advance(project: ResearchProject, *, by: Any) -> ResearchProject:
     """Move on to the next phase, when the current one is complete."""
-    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    project = _lock_project(project)
     if project.is_completed:
         raise ValidationError(_("The project is completed."))
     errors = missing(project, project.phase)
@@ -329,7 +370,7 @@ def advance(project: ResearchProject, *, by: Any) -> ResearchProject:
 @transaction.atomic
 def step_back(project: ResearchProject, *, by: Any) -> ResearchProject:
     """Go back to the previous phase, to go round that part of the cycle again."""
-    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    project = _lock_project(project)
     if project.phase_index == 0:
         raise ValidationError(_("The project is in its first phase."))
     _move(project, by=by, to=PHASES[project.phase_index - 1])
@@ -369,7 +410,7 @@ def save_experiment(
     experiment: Experiment | None = None,
 ) -> Experiment:
     """Add an experiment to a project in its practice cycle (or change ``experiment``)."""
-    project = ResearchProject.objects.select_for_update().get(pk=project.pk)
+    project = _lock_project(project)
     _require_practice(project)
     title, errors = _clean_experiment(title, starts_on, ends_on)
     if errors:
@@ -393,6 +434,7 @@ def save_experiment(
 
 @transaction.atomic
 def add_involved(project: ResearchProject, *, name: str, role: str, how: str = "") -> Involved:
+    _require_open(project.group_id)
     name = _one_line(name)
     errors: dict[str, str] = {}
     if not name:
@@ -406,4 +448,5 @@ def add_involved(project: ResearchProject, *, name: str, role: str, how: str = "
 
 @transaction.atomic
 def remove_involved(involved: Involved) -> None:
+    _require_open(involved.project.group_id)
     Involved.objects.filter(pk=involved.pk).delete()

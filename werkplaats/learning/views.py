@@ -73,6 +73,22 @@ def _ctx(pa: PartnershipAccess, **extra: Any) -> dict[str, Any]:
     return {"partnership": pa.partnership, "pa": pa, **extra}
 
 
+def _closed_notice(group: Group) -> str:
+    """What the pages of a closed group say at the top; empty for an open group."""
+    return "" if group.is_open else services.closed_message(group)
+
+
+def _closed(request: HttpRequest, group: Group) -> bool:
+    """Whether ``group`` is closed, with the message for the person who tried to change its record.
+
+    Checked before the role: whoever still has a page of a closed group open learns why nothing
+    can be changed, rather than a bare refusal. Every member reads the closure on the pages."""
+    if group.is_open:
+        return False
+    messages.error(request, services.closed_message(group))
+    return True
+
+
 # --- Overview -------------------------------------------------------------------------------
 
 
@@ -144,7 +160,8 @@ def community(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             knowledge=list(knowledge),
             results=list(CommunityResult.objects.filter(group=group).select_related("added_by")),
             projects=list(ResearchProject.objects.filter(group=group).order_by("-created_at", "-id")),
-            may_write=services.writes_for(pa, group),
+            may_write=services.may_change(pa, group),
+            closed=_closed_notice(group),
         ),
     )
 
@@ -153,6 +170,8 @@ def community(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def community_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     group = _community(pa, pk)
+    if _closed(request, group):
+        return redirect("learning:community", slug=slug, pk=group.pk)
     pa.require(services.writes_for(pa, group))
     profile = Community.objects.filter(group=group).first()
     initial = {"goals": list(profile.goals.all()) if profile else []}
@@ -195,6 +214,8 @@ def _meeting_form(request: HttpRequest, pa: PartnershipAccess, group: Group, mee
 def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     group = _community(pa, pk)
+    if _closed(request, group):
+        return redirect("learning:community", slug=slug, pk=group.pk)
     pa.require(services.writes_for(pa, group))
     return _meeting_form(request, pa, group, None)
 
@@ -203,6 +224,8 @@ def meeting_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     meeting = _meeting(pa, pk)
+    if _closed(request, meeting.group):
+        return redirect(meeting)
     pa.require(services.writes_for(pa, meeting.group))
     return _meeting_form(request, pa, meeting.group, meeting)
 
@@ -220,7 +243,8 @@ def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             meeting=found,
             group=found.group,
             decisions=list(decisions),
-            may_write=services.writes_for(pa, found.group),
+            may_write=services.may_change(pa, found.group),
+            closed=_closed_notice(found.group),
         ),
     )
 
@@ -229,6 +253,8 @@ def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def knowledge_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     group = _community(pa, pk)
+    if _closed(request, group):
+        return redirect("learning:community", slug=slug, pk=group.pk)
     pa.require(services.writes_for(pa, group))
     form = KnowledgeForm(request.POST or None, partnership=pa.partnership)
     if request.method == "POST" and form.is_valid():
@@ -247,9 +273,14 @@ def knowledge_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def knowledge_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     entry = get_object_or_404(KnowledgeEntry.objects.select_related("group"), group__partnership=pa.partnership, pk=pk)
-    pa.require(services.writes_for(pa, entry.group))
-    services.remove_knowledge(entry)
-    messages.success(request, _("“%(title)s” was removed from the knowledge list.") % {"title": entry.title})
+    if not _closed(request, entry.group):
+        pa.require(services.writes_for(pa, entry.group))
+        try:
+            services.remove_knowledge(entry)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("“%(title)s” was removed from the knowledge list.") % {"title": entry.title})
     return redirect("learning:community", slug=slug, pk=entry.group_id)
 
 
@@ -257,6 +288,8 @@ def knowledge_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def result_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     group = _community(pa, pk)
+    if _closed(request, group):
+        return redirect("learning:community", slug=slug, pk=group.pk)
     pa.require(services.writes_for(pa, group))
     form = ResultForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -277,9 +310,14 @@ def result_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     result = get_object_or_404(
         CommunityResult.objects.select_related("group"), group__partnership=pa.partnership, pk=pk
     )
-    pa.require(services.writes_for(pa, result.group))
-    services.remove_result(result)
-    messages.success(request, _("The result “%(title)s” was removed.") % {"title": result.title})
+    if not _closed(request, result.group):
+        pa.require(services.writes_for(pa, result.group))
+        try:
+            services.remove_result(result)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("The result “%(title)s” was removed.") % {"title": result.title})
     return redirect("learning:community", slug=slug, pk=result.group_id)
 
 
@@ -335,7 +373,8 @@ def project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             involved=list(found.involved.all()),
             changes=list(found.phase_changes.select_related("by").order_by("-at", "-id")[:10]),
             missing=services.missing(found, found.phase) if not found.is_completed else {},
-            may_write=services.writes_for(pa, found.group),
+            may_write=services.may_change(pa, found.group),
+            closed=_closed_notice(found.group),
             Phase=Phase,
         ),
     )
@@ -345,6 +384,8 @@ def project(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def phase_edit(request: HttpRequest, slug: str, pk: int, phase: str) -> HttpResponse:
     pa = partnership_access(request, slug)
     found = _project(pa, pk)
+    if _closed(request, found.group):
+        return redirect(found)
     pa.require(services.writes_for(pa, found.group))
     if phase not in PHASES or not PHASE_FIELDS[phase]:
         raise Http404
@@ -388,6 +429,8 @@ def phase_edit(request: HttpRequest, slug: str, pk: int, phase: str) -> HttpResp
 def project_back(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     found = _project(pa, pk)
+    if _closed(request, found.group):
+        return redirect(found)
     pa.require(services.writes_for(pa, found.group))
     try:
         moved = services.step_back(found, by=request.user)
@@ -423,6 +466,8 @@ def _experiment_form(
 def experiment_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     found = _project(pa, pk)
+    if _closed(request, found.group):
+        return redirect(found)
     pa.require(services.writes_for(pa, found.group))
     return _experiment_form(request, pa, found, None)
 
@@ -435,6 +480,8 @@ def experiment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         project__partnership=pa.partnership,
         pk=pk,
     )
+    if _closed(request, experiment.project.group):
+        return redirect(experiment.project)
     pa.require(services.writes_for(pa, experiment.project.group))
     return _experiment_form(request, pa, experiment.project, experiment)
 
@@ -443,6 +490,8 @@ def experiment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def involved_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     found = _project(pa, pk)
+    if _closed(request, found.group):
+        return redirect(found)
     pa.require(services.writes_for(pa, found.group))
     form = InvolvedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -465,7 +514,12 @@ def involved_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         project__partnership=pa.partnership,
         pk=pk,
     )
-    pa.require(services.writes_for(pa, involved.project.group))
-    services.remove_involved(involved)
-    messages.success(request, _("“%(name)s” was removed from the people involved.") % {"name": involved.name})
+    if not _closed(request, involved.project.group):
+        pa.require(services.writes_for(pa, involved.project.group))
+        try:
+            services.remove_involved(involved)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, _("“%(name)s” was removed from the people involved.") % {"name": involved.name})
     return redirect(involved.project)

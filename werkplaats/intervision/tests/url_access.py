@@ -2,7 +2,8 @@
 
 The walk's intervision group has four participants and a facilitator, all people who join the
 partnership for it. The manager (who sets groups up), the consultant and the administrator take no
-part: for them the group and its sessions do not exist (404). The page that lets a participant
+part: for them the group and its sessions do not exist (404). The manager alone opens the page that
+appoints a new facilitator (the walk posts nothing valid to it). The page that lets a participant
 leave is opened by a participant of its own, who is put back into the group each time the walk
 asks for them."""
 
@@ -105,6 +106,7 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "intervision:methods": slug,
     "intervision:group": group_kwargs,
     "intervision:membership": group_kwargs,
+    "intervision:facilitator": group_kwargs,
     "intervision:leave": group_kwargs,
     "intervision:session-add": session_group_kwargs,
     "intervision:session": session_kwargs,
@@ -115,6 +117,7 @@ RESTRICTED: dict[str, Callable[[Any], Any]] = {
     "intervision:methods": manager,
     "intervision:group": participant,
     "intervision:membership": facilitator,
+    "intervision:facilitator": manager,
     "intervision:leave": leaver,
     "intervision:session-add": participant,
     "intervision:session": participant,
@@ -127,6 +130,10 @@ _PRIVATE = (
 HIDDEN: dict[str, str] = {
     "intervision:group": _PRIVATE,
     "intervision:membership": _PRIVATE,
+    "intervision:facilitator": (
+        "only the partnership's manager appoints a new facilitator; to other members who take no part, the "
+        "group does not exist"
+    ),
     "intervision:leave": _PRIVATE,
     "intervision:session-add": _PRIVATE,
     "intervision:session": _PRIVATE,
