@@ -1,5 +1,6 @@
 """Demo content for the calendar: in Groningen a steering-group meeting, a working-group meeting
-and the information session for employers (20 places, a few taken), one for candidates, and a
+and the information session for employers (20 places, a few taken by members and two by guests
+who signed up on its public page), one for candidates, and a
 partnership meeting that took place; in the professionele werkplaats a meeting of the learning
 community. Dates are counted from today, so the calendar always has something coming up."""
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from werkplaats.accounts.models import User
 from werkplaats.partnerships.models import Group, GroupKind, Partnership
 
-from .models import Event, EventKind, Registration, RegistrationStatus
+from .models import Event, EventKind, GuestRegistration, Registration, RegistrationStatus
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -52,6 +53,23 @@ def _sign_up(event: Event, emails: list[str]) -> None:
                 status=RegistrationStatus.CONFIRMED,
                 signed_up_at=event.created_at + datetime.timedelta(days=1, hours=i),
             )
+
+
+def _guests(event: Event, guests: list[tuple[str, str, str, str]]) -> None:
+    """Guests who signed up on the public page (no cancel link: the demo sends no e-mail)."""
+    for i, (name, email, organisation, phone) in enumerate(guests):
+        signed_up_at = event.created_at + datetime.timedelta(days=2, hours=i)
+        GuestRegistration.objects.create(
+            event=event,
+            status=RegistrationStatus.CONFIRMED,
+            name=name,
+            email=email,
+            organisation=organisation,
+            phone=phone,
+            language="nl",
+            consent_at=signed_up_at,
+            signed_up_at=signed_up_at,
+        )
 
 
 def _group(partnership: Partnership, kind: str, name: str | None = None) -> Group | None:
@@ -107,13 +125,22 @@ def load(groningen: Partnership, werkplaats: Partnership) -> None:
         description=(
             "Wat levert praktijkleren u als werkgever op? Hoe wordt u erkend leerbedrijf, wat doet een "
             "praktijkopleider en hoe ziet een traject naar een praktijkverklaring eruit? Met ervaringen van "
-            "Hilvers Bakkerij en VRP Klimatechniek. Neem gerust een collega-ondernemer mee via een van de partners."
+            "Hilvers Bakkerij en VRP Klimatechniek. Ondernemers zonder account melden zich aan op de openbare "
+            "aanmeldpagina."
         ),
         signup_required=True,
         capacity=20,
         signup_deadline=session_start - datetime.timedelta(days=2),
+        guest_signup=True,
     )
     _sign_up(session, ["werkgever@demo.nl", "trainer@demo.nl", "school@demo.nl", "member@demo.nl"])
+    _guests(
+        session,
+        [
+            ("Annemiek Dijkstra", "a.dijkstra@bloemenhuis.example.nl", "Bloemenhuis Dijkstra", "050 311 2233"),
+            ("Ruben Hofstede", "ruben@hofstede-installatie.example.nl", "Hofstede Installatietechniek", ""),
+        ],
+    )
     _event(
         groningen,
         kind=EventKind.CANDIDATE_SESSION,

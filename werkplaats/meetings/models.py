@@ -3,9 +3,11 @@ sessions for employers and candidates (seed 003: "lift mee met de informatiebije
 mbo-opleidingen"), with sign-up, capacity, a waiting list and reminders; and each person's private
 iCalendar feed.
 
-Events are for the partnership's members only, like every partnership page: an information
-session for employers is announced to the members, who bring the employers along (people outside
-the partnership cannot sign up themselves).
+Events are for the partnership's members, like every partnership page: every member sees every
+event, a group meeting too (openness), but only the group's members sign up for a group meeting.
+An information session can also be opened to guests: employers and candidates without an account
+sign up on a public page (``GuestRegistration``), sharing the places and the waiting list with the
+members. Their personal data is deleted 30 days after the session (see ``guest_tasks``).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +38,27 @@ class EventKind(models.TextChoices):
     CANDIDATE_SESSION = "candidate_session", _("information session for candidates")
 
 
+INFORMATION_SESSIONS = (EventKind.EMPLOYER_SESSION, EventKind.CANDIDATE_SESSION)
+
+
+def _counted(model: type[models.Model], status: str) -> Coalesce:
+    """The number of ``model`` rows (sign-ups of members or guests) with ``status`` per event, as
+    a subquery: two counts over two relations in one join would multiply each other."""
+    rows = (
+        model._default_manager.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows[:1]), 0)
+
+
+def taken(status: str) -> Any:
+    """Members' and guests' sign-ups with ``status`` together: they share the places."""
+    return _counted(Registration, status) + _counted(GuestRegistration, status)
+
+
 class EventQuerySet(models.QuerySet["Event"]):
     def visible_to(self, user: AnyUser) -> EventQuerySet:
         return self.filter(partnership__in=Partnership.objects.visible_to(user))
@@ -50,14 +74,19 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.filter(ends_at__lte=now or timezone.now())
 
     def for_reader(self, user_id: int) -> EventQuerySet:
-        """With the numbers of places taken (``confirmed_count``) and waiting (``waiting_count``)
-        and the reader's own sign-up status (``my_status``), in the query that fetches them."""
+        """With the numbers of places taken (``confirmed_count``) and waiting (``waiting_count``),
+        members and guests together, and the reader's own sign-up status (``my_status``), in the
+        query that fetches them."""
         mine = Registration.objects.active().filter(event=OuterRef("pk"), user_id=user_id).values("status")[:1]
         return self.select_related("group", "organiser").annotate(
-            confirmed_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
-            waiting_count=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+            confirmed_count=taken(RegistrationStatus.CONFIRMED),
+            waiting_count=taken(RegistrationStatus.WAITING),
             my_status=Subquery(mine),
         )
+
+    def open_to_guests(self) -> EventQuerySet:
+        """Information sessions whose public sign-up page is on."""
+        return self.filter(guest_signup=True, kind__in=INFORMATION_SESSIONS)
 
 
 class Event(models.Model):
@@ -96,6 +125,14 @@ class Event(models.Model):
     signup_deadline = models.DateTimeField(
         _("sign up before"), null=True, blank=True, help_text=_("Empty: until the start.")
     )
+    guest_signup = models.BooleanField(
+        _("open sign-up for guests"),
+        default=False,
+        help_text=_(
+            "Employers and candidates without an account sign up on a public page. Only for information "
+            "sessions with sign-up."
+        ),
+    )
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,6 +141,9 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("organiser"),
     )
+    # The address of the public sign-up page: random, so nobody finds a session by counting, and
+    # apart from ``uid`` (which every member's calendar holds) so it can be given out on its own.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The UID of the event in calendars: random, so it gives nothing away, and stable across edits.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # iCalendar SEQUENCE: raised on every change a calendar should pick up.
@@ -153,6 +193,12 @@ class Event(models.Model):
                 name="event_signup_deadline_before_start",
                 violation_error_message=_("The sign-up deadline must be before the start."),
             ),
+            models.CheckConstraint(
+                condition=Q(guest_signup=False)
+                | Q(guest_signup=True, signup_required=True, kind__in=["employer_session", "candidate_session"]),
+                name="event_guests_for_information_sessions",
+                violation_error_message=_("Only information sessions with sign-up can be opened to guests."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -161,13 +207,21 @@ class Event(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("meetings:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
+    def get_public_url(self) -> str:
+        """The public sign-up page for guests (it exists only while ``guest_signup`` is on)."""
+        return reverse("meetings:guest-page", kwargs={"public_id": self.public_id})
+
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
     @property
     def is_information_session(self) -> bool:
-        return self.kind in (EventKind.EMPLOYER_SESSION, EventKind.CANDIDATE_SESSION)
+        return self.kind in INFORMATION_SESSIONS
+
+    @property
+    def is_open_to_guests(self) -> bool:
+        return self.guest_signup and self.is_information_session
 
     def has_started(self, now: datetime.datetime | None = None) -> bool:
         return self.starts_at <= (now or timezone.now())
@@ -244,6 +298,87 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.event}"
+
+
+class GuestRegistrationQuerySet(models.QuerySet["GuestRegistration"]):
+    def active(self) -> GuestRegistrationQuerySet:
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+    def confirmed(self) -> GuestRegistrationQuerySet:
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self) -> GuestRegistrationQuerySet:
+        """The guests on the waiting list, first come first served (members wait in the same
+        queue: see ``services.waiting_list``)."""
+        return self.filter(status=RegistrationStatus.WAITING).order_by("signed_up_at", "pk")
+
+    def not_purged(self) -> GuestRegistrationQuerySet:
+        return self.filter(purged_at__isnull=True)
+
+    def visible_to(self, user: AnyUser) -> GuestRegistrationQuerySet:
+        return self.filter(event__partnership__in=Partnership.objects.visible_to(user))
+
+
+class GuestRegistration(models.Model):
+    """The sign-up of someone outside the partnership (an employer, a candidate) for an
+    information session, made on its public page without an account. Like a member's sign-up it
+    takes a place or a place on the waiting list; cancelling keeps the row.
+
+    The guest cancels with the private link in the confirmation e-mail: its token is the
+    credential, and only the token's SHA-256 is kept (as for the calendar feed). 30 days after
+    the session the personal fields are emptied (``purged_at``); the row stays, so the numbers
+    remain."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="guests", verbose_name=_("event"))
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    phone = models.CharField(_("phone number"), max_length=40, blank=True)
+    # The language of the page the guest signed up on: their e-mails are written in it.
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    consent_at = models.DateTimeField(_("agreed to the use of the data"))
+    cancel_token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Claimed by the reminder job before it sends the e-mail (see guest_tasks.remind_guests).
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    purged_at = models.DateTimeField(_("personal data deleted"), null=True, blank=True)
+
+    objects = GuestRegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("guest sign-up")
+        verbose_name_plural = _("guest sign-ups")
+        ordering = ["signed_up_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "event",
+                condition=Q(status__in=["confirmed", "waiting"], purged_at__isnull=True),
+                name="guest_registration_once_per_event",
+                violation_error_message=_("This e-mail address has signed up for this event already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="guest_registration_cancelled_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(purged_at__isnull=True, name__gt="")
+                | Q(purged_at__isnull=False, name="", email="", organisation="", phone="", cancel_token_hash=None),
+                name="guest_registration_purged_has_no_personal_data",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No name or e-mail: this text goes into the audit log, which is never purged.
+        return f"guest {self.pk} @ {self.event}"
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
 
 
 def hash_token(token: str) -> str:

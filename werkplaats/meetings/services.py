@@ -1,5 +1,8 @@
 """The rules of the calendar: planning, changing and cancelling events, signing up with a limited
-number of places and a waiting list, and the private calendar feed.
+number of places and a waiting list, guests signing up for information sessions, and the private
+calendar feed.
+
+Members and guests share an event's places and its one waiting list, first come first served.
 
 Places are handed out under a lock on the event's row (``select_for_update``): two members who
 ask for the last place at the same moment are served one after the other, so the second finds the
@@ -7,7 +10,9 @@ event full and joins the waiting list. (SQLite has no row locks; it serialises w
 whole database file instead, which has the same effect for this purpose.)
 
 Who may plan an event is the view's business (``can_plan`` and ``can_manage`` below answer it):
-the partnership's manager plans any event, a group's coordinator the meetings of that group.
+the partnership's manager plans any event, a group's coordinator the meetings of that group. Who
+may sign up is a rule of its own (``may_sign_up``): every member sees a group meeting, but only the
+group's members take part.
 """
 
 from __future__ import annotations
@@ -17,15 +22,28 @@ import secrets
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from werkplaats.partnerships.access import PartnershipAccess
-from werkplaats.partnerships.models import Group, Partnership, PartnershipMember
+from werkplaats.partnerships.models import Group, GroupMember, MemberRole, Partnership, PartnershipMember
 
-from .models import CalendarFeed, Event, EventKind, Registration, RegistrationStatus, hash_token
+from .models import (
+    ACTIVE_STATUSES,
+    INFORMATION_SESSIONS,
+    CalendarFeed,
+    Event,
+    EventKind,
+    GuestRegistration,
+    Registration,
+    RegistrationStatus,
+    hash_token,
+)
 
 EDITABLE = (
     "kind",
@@ -39,6 +57,7 @@ EDITABLE = (
     "signup_required",
     "capacity",
     "signup_deadline",
+    "guest_signup",
     "organiser",
 )
 
@@ -59,6 +78,25 @@ def can_manage(pa: PartnershipAccess, event: Event) -> bool:
     if event.kind == EventKind.GROUP_MEETING and event.group_id is not None:
         return pa.leads(event.group_id)
     return pa.is_manager
+
+
+def can_see_guests(pa: PartnershipAccess, event: Event) -> bool:
+    """May see and export the guests of ``event`` (personal data of people outside the
+    partnership): its organiser and the partnership's managers."""
+    return pa.is_manager or (event.organiser_id is not None and event.organiser_id == pa.user_id)
+
+
+def may_sign_up(event: Event, user: Any) -> bool:
+    """Whether ``user`` may take part in ``event``: every member of the partnership; for a group
+    meeting only the group's active members, its coordinator, the organiser and the partnership's
+    managers (the others see the meeting, but it is not theirs to join)."""
+    member = PartnershipMember.objects.active().filter(partnership_id=event.partnership_id, user_id=user.pk)
+    if event.kind != EventKind.GROUP_MEETING or event.group_id is None:
+        return member.exists()
+    if user.pk == event.organiser_id or (event.group is not None and user.pk == event.group.coordinator_id):
+        return member.exists()
+    in_group = GroupMember.objects.active().filter(group_id=event.group_id, member=OuterRef("pk"))
+    return member.filter(Q(role=MemberRole.MANAGER) | Q(Exists(in_group))).exists()
 
 
 def plannable_groups(pa: PartnershipAccess) -> Any:
@@ -101,6 +139,11 @@ def _problems(partnership: Partnership, fields: dict[str, Any]) -> dict[str, lis
         add("capacity", _("Give at least one place, or leave it empty for no limit."))
     if deadline is not None and starts_at is not None and deadline > starts_at:
         add("signup_deadline", _("The sign-up deadline must be before the start."))
+    if fields.get("guest_signup"):
+        if kind not in INFORMATION_SESSIONS:
+            add("guest_signup", _("Only information sessions can be opened to guests."))
+        elif not fields.get("signup_required"):
+            add("guest_signup", _("Guests sign up, so sign-up must be on too. Tick 'sign-up required'."))
     organiser = fields.get("organiser")
     if organiser is not None and not _is_member(partnership, organiser):
         add("organiser", _("The organiser must be a member of the partnership."))
@@ -113,6 +156,7 @@ def _clean(fields: dict[str, Any]) -> dict[str, Any]:
     cleaned["online_url"] = (cleaned["online_url"] or "").strip()
     cleaned["description"] = (cleaned["description"] or "").strip()
     cleaned["signup_required"] = bool(cleaned["signup_required"])
+    cleaned["guest_signup"] = bool(cleaned["guest_signup"])
     if cleaned["kind"] != EventKind.GROUP_MEETING:
         cleaned["group"] = None
     return cleaned
@@ -141,8 +185,8 @@ def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
     cleaned = _clean(fields)
     cleaned["organiser"] = cleaned["organiser"] or locked.organiser
     errors = _problems(locked.partnership, cleaned)
-    signed_up = locked.registrations.confirmed().count()
-    waiting = locked.registrations.waiting().exists()
+    signed_up = _places_taken(locked)
+    waiting = _someone_waits(locked)
     if cleaned["capacity"] is not None and cleaned["capacity"] < signed_up:
         errors.setdefault("capacity", []).append(
             _("%(count)s people have signed up already: give at least that many places.") % {"count": signed_up}
@@ -150,6 +194,10 @@ def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
     if not cleaned["signup_required"] and (signed_up or waiting):
         errors.setdefault("signup_required", []).append(
             _("People have signed up already: sign-up stays on. Cancel the event to call it off.")
+        )
+    if cleaned["kind"] not in INFORMATION_SESSIONS and locked.guests.active().exists():
+        errors.setdefault("kind", []).append(
+            _("Guests have signed up: it stays an information session. Cancel the event to call it off.")
         )
     if errors:
         raise ValidationError(errors)
@@ -165,6 +213,7 @@ def update_event(event: Event, *, by: Any, **fields: Any) -> Event:
     if moved:
         # The reminder is for the day before the (new) start.
         locked.registrations.active().update(reminded_at=None)
+        locked.guests.active().update(reminded_at=None)
     _fill_places(locked)
     return locked
 
@@ -186,9 +235,10 @@ def cancel_event(event: Event, *, by: Any, reason: str = "") -> Event:
     locked.updated_at = now
     locked.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "sequence", "updated_at"])
 
-    from . import tasks
+    from . import guest_tasks, tasks
 
     transaction.on_commit(lambda: tasks.notify_event_cancelled.enqueue(locked.pk))
+    transaction.on_commit(lambda: guest_tasks.notify_guests_of_cancellation.enqueue(locked.pk))
     return locked
 
 
@@ -209,15 +259,17 @@ def sign_up(event: Event, *, user: Any) -> Registration:
         raise ValidationError(_("Sign-up for this event has closed."))
     if not _is_member(locked.partnership, user):
         raise ValidationError(_("Only members of the partnership can sign up."))
+    if not may_sign_up(locked, user):
+        assert locked.group is not None  # only a group meeting is for some members
+        raise ValidationError(
+            _("This meeting is for the members of %(group)s: only they can sign up.") % {"group": locked.group.name}
+        )
     if locked.registrations.active().filter(user_id=user.pk).exists():
         raise ValidationError(_("You have signed up for this event already."))
-    confirmed = locked.registrations.confirmed().count()
-    queue = locked.registrations.waiting().exists()
-    free = locked.capacity is None or (confirmed < locked.capacity and not queue)
     return Registration.objects.create(
         event=locked,
         user=user,
-        status=RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING,
+        status=RegistrationStatus.CONFIRMED if _has_free_place(locked) else RegistrationStatus.WAITING,
         signed_up_at=now,
     )
 
@@ -238,29 +290,189 @@ def cancel_sign_up(event: Event, *, user: Any) -> Registration:
     return registration
 
 
-def _fill_places(event: Event) -> list[Registration]:
-    """Move people up from the waiting list into free places, first come first served, and tell
-    them. The caller holds the lock on ``event``."""
+# --- Places, shared by members and guests -----------------------------------------------------
+
+AnySignUp = Registration | GuestRegistration
+
+
+def _places_taken(event: Event) -> int:
+    return event.registrations.confirmed().count() + event.guests.confirmed().count()
+
+
+def _someone_waits(event: Event) -> bool:
+    return event.registrations.waiting().exists() or event.guests.waiting().exists()
+
+
+def _has_free_place(event: Event) -> bool:
+    """Whether a newcomer gets a place rather than a place in the queue: there is a free place and
+    nobody waits for one already. The caller holds the lock on ``event``."""
+    return event.capacity is None or (_places_taken(event) < event.capacity and not _someone_waits(event))
+
+
+def _queue_order(entry: AnySignUp) -> tuple[datetime.datetime, bool, int]:
+    # Members before guests only when they signed up at the very same moment.
+    return (entry.signed_up_at, isinstance(entry, GuestRegistration), entry.pk)
+
+
+def waiting_list(event: Event) -> list[AnySignUp]:
+    """The one waiting list of members and guests, first come first served."""
+    return sorted([*event.registrations.waiting(), *event.guests.waiting()], key=_queue_order)
+
+
+def place_in_queue(entry: AnySignUp) -> int | None:
+    """Where ``entry`` stands on its event's waiting list (1 is next), or None if it has a place."""
+    if entry.status != RegistrationStatus.WAITING:
+        return None
+    ahead = [other for other in waiting_list(entry.event) if _queue_order(other) < _queue_order(entry)]
+    return len(ahead) + 1
+
+
+def _fill_places(event: Event) -> list[AnySignUp]:
+    """Move people (members and guests) up from the waiting list into free places, first come
+    first served, and tell them. The caller holds the lock on ``event``."""
     if event.is_cancelled or event.has_started():
         return []
-    waiting = event.registrations.waiting()
+    promoted = waiting_list(event)
     if event.capacity is not None:
-        free = event.capacity - event.registrations.confirmed().count()
+        free = event.capacity - _places_taken(event)
         if free <= 0:
             return []
-        waiting = waiting[:free]
-    promoted = list(waiting)
+        promoted = promoted[:free]
     now = timezone.now()
-    for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
+    for entry in promoted:
+        entry.status = RegistrationStatus.CONFIRMED
+        entry.promoted_at = now
+        entry.save(update_fields=["status", "promoted_at"])
 
-    from . import tasks
+    from . import guest_tasks, tasks
 
-    for registration in promoted:
-        transaction.on_commit(partial(tasks.notify_promoted.enqueue, registration.pk))
+    for entry in promoted:
+        if isinstance(entry, GuestRegistration):
+            transaction.on_commit(partial(guest_tasks.notify_guest_promoted.enqueue, entry.pk))
+        else:
+            transaction.on_commit(partial(tasks.notify_promoted.enqueue, entry.pk))
     return promoted
+
+
+# --- Guests: information sessions opened to people without an account -------------------------
+
+
+def _language(code: str) -> str:
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+@transaction.atomic
+def sign_up_guest(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str = "",
+    phone: str = "",
+    language: str,
+    consent: bool,
+) -> GuestRegistration:
+    """Sign a guest up for an information session opened to guests: a place if one is free, else
+    a place on the (shared) waiting list. The confirmation e-mail, with the private link to
+    cancel, goes out after the commit; ``language`` is the language of the page they used."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    now = timezone.now()
+    if not locked.is_open_to_guests:
+        raise ValidationError(_("Guests cannot sign up for this event."))
+    if locked.is_cancelled:
+        raise ValidationError(_("This event has been cancelled."))
+    if now >= locked.signup_closes_at():
+        raise ValidationError(_("Sign-up for this event has closed."))
+    name, email = " ".join(name.split()), email.strip().lower()
+    organisation, phone = " ".join(organisation.split()), phone.strip()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = [_("Give your name.")]
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = [_("Enter a valid e-mail address, so we can send you the confirmation.")]
+    if locked.kind == EventKind.EMPLOYER_SESSION and not organisation:
+        errors["organisation"] = [_("Give the name of your company or organisation.")]
+    if not consent:
+        errors["consent"] = [_("We can only sign you up if you agree to this use of your data.")]
+    if not errors and locked.guests.active().filter(email__iexact=email).exists():
+        errors["email"] = [
+            _(
+                "%(email)s has signed up for this event already. The confirmation e-mail has a link to "
+                "cancel, should you not be able to come."
+            )
+            % {"email": email}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    guest = GuestRegistration.objects.create(
+        event=locked,
+        status=RegistrationStatus.CONFIRMED if _has_free_place(locked) else RegistrationStatus.WAITING,
+        name=name,
+        email=email,
+        organisation=organisation,
+        phone=phone,
+        language=_language(language),
+        consent_at=now,
+        signed_up_at=now,
+    )
+
+    from . import guest_tasks
+
+    transaction.on_commit(lambda: guest_tasks.send_guest_confirmation.enqueue(guest.pk))
+    return guest
+
+
+@transaction.atomic
+def issue_guest_token(guest: GuestRegistration) -> str | None:
+    """A fresh cancel token for an active guest sign-up (replacing any earlier one), or None when
+    there is nothing to cancel any more. Returns the raw token; only its hash is stored. Made by
+    the worker as it sends the e-mail, so the task queue never holds it."""
+    locked = GuestRegistration.objects.select_for_update().filter(pk=guest.pk).first()
+    if locked is None or locked.status not in ACTIVE_STATUSES or locked.is_purged:
+        return None
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    locked.cancel_token_hash = hash_token(token)
+    locked.save(update_fields=["cancel_token_hash"])
+    return token
+
+
+def guest_for_token(token: str) -> GuestRegistration | None:
+    """The active guest sign-up whose cancel link holds ``token``; None otherwise."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        GuestRegistration.objects.active()
+        .not_purged()
+        .select_related("event__partnership")
+        .filter(cancel_token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def cancel_guest_sign_up(guest: GuestRegistration) -> GuestRegistration:
+    """Take back a guest's sign-up; a freed place goes to the first on the waiting list. The
+    cancel link works once: its token is forgotten."""
+    locked_event = Event.objects.select_for_update().get(pk=guest.event_id)
+    locked = GuestRegistration.objects.get(pk=guest.pk)  # read under the event's lock
+    if locked.status not in ACTIVE_STATUSES:
+        raise ValidationError(_("This sign-up has been cancelled already."))
+    if locked_event.has_started():
+        raise ValidationError(_("This event has started; your sign-up can no longer be cancelled."))
+    locked.status = RegistrationStatus.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.cancel_token_hash = None
+    locked.save(update_fields=["status", "cancelled_at", "cancel_token_hash"])
+    _fill_places(locked_event)
+    return locked
+
+
+def guest_list(event: Event) -> list[GuestRegistration]:
+    """The guests who come or wait: those with a place first, each group in order of sign-up."""
+    guests = event.guests.active().not_purged()
+    return sorted(guests, key=lambda g: (g.status != RegistrationStatus.CONFIRMED, g.signed_up_at, g.pk))
 
 
 # --- The private calendar feed ----------------------------------------------------------------

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_guests
 
 app_name = "meetings"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path(P + "<int:pk>/sign-up/", views.sign_up, name="sign-up"),
     path(P + "<int:pk>/sign-off/", views.sign_off, name="sign-off"),
     path(P + "<int:pk>/event.ics", views.event_ics, name="ics"),
+    path(P + "<int:pk>/guests.csv", views_guests.guest_export, name="guest-export"),
     path("calendar/feed/", views.feed_page, name="feed"),
     path("calendar/<str:token>.ics", views.feed_ics, name="feed-ics"),
+    # Public: information sessions opened to guests, who have no account.
+    path("events/<uuid:public_id>/", views_guests.guest_page, name="guest-page"),
+    path("events/cancel/<str:token>/", views_guests.guest_cancel, name="guest-cancel"),
 ]

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from werkplaats.audit.models import Action
+from werkplaats.audit.recorder import record
 from werkplaats.core.forms import add_validation_error
 from werkplaats.partnerships.access import PartnershipAccess, partnership_access
 from werkplaats.partnerships.models import Partnership
@@ -86,14 +87,13 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         list(event.registrations.active().select_related("user").order_by("signed_up_at", "pk")) if may_manage else []
     )
     mine = event.registrations.active().filter(user_id=pa.user_id).first()
-    place_in_queue = None
-    if mine is not None and mine.status == RegistrationStatus.WAITING:
-        place_in_queue = (
-            event.registrations.waiting()
-            .filter(Q(signed_up_at__lt=mine.signed_up_at) | Q(signed_up_at=mine.signed_up_at, pk__lt=mine.pk))
-            .count()
-            + 1
-        )
+    if mine is not None:
+        mine.event = event
+    see_guests = services.can_see_guests(pa, event) and event.is_information_session
+    guests = services.guest_list(event) if see_guests else []
+    if guests:
+        # Names and addresses of people outside the partnership: who saw them goes in the log.
+        record(Action.VIEW, event, object_repr=f"guest list: {event}", changes={"guests": len(guests)})
     return render(
         request,
         "meetings/detail.html",
@@ -105,10 +105,19 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "confirmed": [r for r in registrations if r.status == RegistrationStatus.CONFIRMED],
             "waiting": [r for r in registrations if r.status == RegistrationStatus.WAITING],
             "mine": mine,
-            "place_in_queue": place_in_queue,
+            "place_in_queue": services.place_in_queue(mine) if mine is not None else None,
+            "may_sign_up": _may_sign_up(request, event),
+            "see_guests": see_guests,
+            "guests": guests,
+            "public_url": request.build_absolute_uri(event.get_public_url()) if event.is_open_to_guests else None,
             "now": timezone.now(),
         },
     )
+
+
+def _may_sign_up(request: HttpRequest, event: Event) -> bool:
+    """Whether the reader may sign up (the page shows who a group meeting is for instead)."""
+    return not event.signup_required or services.may_sign_up(event, request.user)
 
 
 def _form(request: HttpRequest, pa: PartnershipAccess, event: Event | None = None) -> EventForm:
@@ -198,7 +207,13 @@ def _sign(request: HttpRequest, slug: str, pk: int, *, cancel: bool) -> HttpResp
     return render(
         request,
         "meetings/sign.html",
-        {"partnership": pa.partnership, "event": event, "cancel": cancel, "now": timezone.now()},
+        {
+            "partnership": pa.partnership,
+            "event": event,
+            "cancel": cancel,
+            "may_sign_up": cancel or _may_sign_up(request, event),
+            "now": timezone.now(),
+        },
     )
 
 

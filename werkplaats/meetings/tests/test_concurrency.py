@@ -13,7 +13,7 @@ from django.db import connection
 from werkplaats.accounts.models import User
 from werkplaats.core.tests.threads import run_together
 from werkplaats.meetings import services
-from werkplaats.meetings.models import Event, Registration, RegistrationStatus
+from werkplaats.meetings.models import Event, GuestRegistration, Registration, RegistrationStatus
 from werkplaats.partnerships.tests.factories import cast, join
 
 from .conftest import soon
@@ -65,3 +65,38 @@ def test_of_several_people_asking_for_the_last_place_at_once_exactly_one_gets_it
     statuses = sorted(r.status for r in results)
     assert statuses == [RegistrationStatus.CONFIRMED] + [RegistrationStatus.WAITING] * 3
     assert Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED).count() == 1
+
+
+@pytest.mark.usefixtures("slow_count")
+def test_members_and_guests_asking_for_the_last_place_at_once_get_it_once() -> None:
+    c = cast()
+    start = soon()
+    event = Event.objects.create(
+        partnership=c.partnership,
+        kind="employer_session",
+        title="Laatste plek voor gasten",
+        starts_at=start,
+        ends_at=start.replace(hour=12),
+        location="Groningen",
+        signup_required=True,
+        capacity=1,
+        guest_signup=True,
+    )
+    people = [join(c.partnership).user.pk for _i in range(2)]
+
+    def ask(index: int) -> Any:
+        if index < len(people):
+            return services.sign_up(Event(pk=event.pk), user=User.objects.get(pk=people[index]))
+        return services.sign_up_guest(
+            Event(pk=event.pk),
+            name=f"Gast {index}",
+            email=f"gast{index}@example.nl",
+            organisation="Bakkerij",
+            language="nl",
+            consent=True,
+        )
+
+    results = run_together(4, ask)
+
+    assert all(isinstance(r, (Registration, GuestRegistration)) for r in results), results
+    assert sorted(r.status for r in results) == [RegistrationStatus.CONFIRMED] + [RegistrationStatus.WAITING] * 3

@@ -17,6 +17,7 @@ def test_the_demo_fills_both_calendars(demo_partnerships: tuple[Partnership, Par
     session = Event.objects.get(title="Informatiebijeenkomst praktijkleren voor werkgevers")
     assert (session.partnership, session.capacity, session.kind) == (groningen, 20, EventKind.EMPLOYER_SESSION)
     assert session.registrations.confirmed().count() == 4
+    assert session.is_open_to_guests and session.guests.confirmed().count() == 2
     assert session.signup_open()
     kinds = set(
         Event.objects.filter(partnership=groningen)

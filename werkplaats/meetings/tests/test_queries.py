@@ -15,19 +15,35 @@ from django.utils import translation
 from werkplaats.meetings import dashboard, services
 from werkplaats.meetings.models import EventKind
 from werkplaats.partnerships.access import partnership_access
+from werkplaats.partnerships.models import GroupMember
 from werkplaats.partnerships.tests.factories import Cast, join
 
 from .conftest import MakeEvent, client_for, soon
 
 
 def _grow(c: Cast, make_event: MakeEvent, n: int) -> None:
-    """``n`` coming events (half of them group meetings) and ``n`` past ones, each with sign-ups."""
+    """``n`` coming events (half of them meetings of the working group, which the signed-up people
+    join) and ``n`` past ones, each with sign-ups of members and guests."""
+    GroupMember.objects.get_or_create(group=c.working, member=c.member, left_on=None)
     for i in range(n):
         upcoming = make_event(title=f"Bijeenkomst {i}", starts_at=soon(days=3 + 20 * i), capacity=1)
         if i % 2:
             upcoming.kind, upcoming.group = EventKind.GROUP_MEETING, c.working
             upcoming.save()
-        services.sign_up(upcoming, user=join(c.partnership).user)
+        else:
+            upcoming.guest_signup = True
+            upcoming.save()
+            services.sign_up_guest(
+                upcoming,
+                name=f"Gast {i}",
+                email=f"gast{i}@example.nl",
+                organisation="Bakkerij",
+                language="nl",
+                consent=True,
+            )
+        newcomer = join(c.partnership)
+        GroupMember.objects.create(group=c.working, member=newcomer)
+        services.sign_up(upcoming, user=newcomer.user)
         services.sign_up(upcoming, user=c.member.user)  # waits
         make_event(title=f"Geweest {i}", starts_at=soon(days=-3 - 20 * i))
 
