@@ -24,22 +24,18 @@ db: install
 demo: db
 	$(PY) manage.py load_demo
 
-# The task worker (certificate PDFs and batches, imports, reminders) runs alongside the server
+# The task worker (certificate PDFs and batches, imports, reminders, e-mail digests) runs alongside the server
 # and stops with it; its log is var/worker.log.
 run: demo
 	@echo "Werkplaats runs on http://$(HOST):$(PORT)/ - demo accounts are listed in README.md"
 	@mkdir -p var
-	@$(PY) manage.py schedule_review_reminders
-	@$(PY) manage.py schedule_report_reminders
-	@$(PY) manage.py schedule_event_reminders
+	@$(PY) manage.py schedule_daily_work
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: db
-	$(PY) manage.py schedule_review_reminders
-	$(PY) manage.py schedule_report_reminders
-	$(PY) manage.py schedule_event_reminders
+	$(PY) manage.py schedule_daily_work
 	$(PY) manage.py db_worker
 
 # One test process per CPU (pytest-xdist; each has its own test database).

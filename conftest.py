@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -41,3 +42,16 @@ def demo(db):
 
     load_demo(trajectories=False)
     return None
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """``committed(fn, *args)`` calls ``fn`` as if its transaction committed at the end: work
+    waiting for the commit (notification e-mail, for one) runs before it returns, as it does
+    outside tests. Tests run inside a transaction that never commits."""
+
+    def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run

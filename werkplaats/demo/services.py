@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from werkplaats.accounts.models import User
+from werkplaats.notifications.services import without_email
 from werkplaats.organisations.models import Membership, Municipality, Organisation, Region
 from werkplaats.organisations.services import add_membership, import_regions
 from werkplaats.partnerships.demo import load_partnerships
@@ -40,12 +41,18 @@ def catalogue_files() -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in paths]
 
 
-@transaction.atomic
 def load_demo(*, trajectories: bool = True, partnerships: bool = True) -> DemoSummary:
     """Create the demo region. Idempotent: what exists is left as it is.
 
     ``trajectories=False`` leaves out the ~50 demo trajectories and ``partnerships=False`` the two
-    demo partnerships (tests that do not need them load faster)."""
+    demo partnerships (tests that do not need them load faster). The demo's history makes
+    notifications for the app only: nobody is e-mailed about it."""
+    # The transaction is inside: work waiting for its commit (notifications) runs while e-mail is off.
+    with without_email(), transaction.atomic():
+        return _load(trajectories=trajectories, partnerships=partnerships)
+
+
+def _load(*, trajectories: bool, partnerships: bool) -> DemoSummary:
     summary = DemoSummary()
     if Region.objects.count() < 35:
         import_regions()

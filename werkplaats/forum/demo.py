@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from werkplaats.notifications.services import without_email
 from werkplaats.partnerships.access import PartnershipAccess
 from werkplaats.partnerships.models import Group, GroupKind, GroupMember, Partnership, PartnershipMember
 
@@ -67,7 +68,7 @@ def _conversation(
     )
     posts = [thread.posts.get()]
     for email, body, _day in replies:
-        posts.append(services.reply(thread, pa=_access(partnership, email), body=body, mail=False))
+        posts.append(services.reply(thread, pa=_access(partnership, email), body=body))
     _backdate(thread, posts, [day for _e, _b, day in messages])
     return thread
 
@@ -194,6 +195,12 @@ def _document(groningen: Partnership, group: Group | None) -> None:
 
 
 def load(groningen: Partnership, werkplaats: Partnership) -> None:
+    """The forum's demo history: notifications in the app, no e-mail."""
+    with without_email():
+        _load(groningen, werkplaats)
+
+
+def _load(groningen: Partnership, werkplaats: Partnership) -> None:
     if Thread.objects.filter(partnership__in=[groningen, werkplaats]).exists():
         return
     employers = groningen.groups.filter(name="Werkgroep Werkgeversbenadering").first()

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.partnerships.models import Group, Partnership
@@ -29,6 +30,9 @@ from .files import private_storage
 
 if TYPE_CHECKING:
     from werkplaats.partnerships.models import AnyUser
+
+# A thread's page shows the opening post (on the first page) and this many replies per page.
+REPLIES_PER_PAGE = 30
 
 
 class ThreadQuerySet(models.QuerySet["Thread"]):
@@ -128,11 +132,27 @@ class Post(models.Model):
         return f"{self.thread}: {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.thread.get_absolute_url()}#{self.anchor}"
+        """The page of the thread that shows the post, scrolled to it."""
+        page = self.page_number
+        query = f"?page={page}" if page > 1 else ""
+        return f"{self.thread.get_absolute_url()}{query}#{self.anchor}"
 
     @property
     def anchor(self) -> str:
         return f"post-{self.pk}"
+
+    @cached_property
+    def page_number(self) -> int:
+        """The page of the thread this post is on (one query).
+
+        Posts are never deleted (a removed or hidden post keeps its place), so a post stays on
+        the same page and the links in earlier notifications and e-mails keep working."""
+        earlier = Post.objects.filter(
+            Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, pk__lt=self.pk),
+            thread_id=self.thread_id,
+        ).count()
+        # The opening post comes first on page 1, before the replies.
+        return max(earlier - 1, 0) // REPLIES_PER_PAGE + 1
 
     @property
     def is_visible(self) -> bool:
@@ -159,21 +179,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.thread_id}"
-
-
-class ReplyMail(models.Model):
-    """The e-mail about a reply to one subscriber: written before sending, so that a second run
-    of the task sends nothing twice (see ``tasks.mail_reply``)."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mails")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["post", "recipient"], name="forum_reply_mail_once")]
-
-    def __str__(self) -> str:
-        return f"{self.post_id} → {self.recipient_id}"
 
 
 # --- Documents shared for feedback ------------------------------------------------------------
@@ -261,11 +266,101 @@ class DocumentComment(models.Model):
     body = models.TextField(_("comment"))
     body_html = models.TextField(editable=False)
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed by the author"), null=True, blank=True)
+    hidden_at = models.DateTimeField(_("hidden"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+    hidden_reason = models.TextField(_("reason for hiding"), blank=True)
 
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="forum_comment_hidden_with_reason",
+                violation_error_message=_("Give the reason for hiding the comment."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.version}: {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        version = self.version
+        url = reverse(
+            "forum:version",
+            kwargs={"slug": version.document.partnership.slug, "pk": version.document_id, "number": version.number},
+        )
+        return f"{url}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.pk}"
+
+    @property
+    def is_visible(self) -> bool:
+        """Whether its text is shown (not removed by its author, not hidden by a moderator)."""
+        return self.removed_at is None and self.hidden_at is None
+
+
+# --- Moderation -------------------------------------------------------------------------------
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", _("hidden")
+    RESTORE = "restore", _("shown again")
+
+
+class ModerationEvent(models.Model):
+    """An append-only record of each time a moderator hides a post or comment or shows it
+    again: who, when and why. The post or comment itself only holds its current state."""
+
+    post = models.ForeignKey(
+        Post,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("post"),
+    )
+    comment = models.ForeignKey(
+        DocumentComment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("comment"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=ModerationAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(post__isnull=False, comment__isnull=True) | Q(post__isnull=True, comment__isnull=False),
+                name="forum_moderation_event_of_one_message",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action="hide") | ~Q(reason=""),
+                name="forum_moderation_event_hidden_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.post_id or self.comment_id}"

@@ -1,32 +1,43 @@
-"""Starting threads, replying, editing, removing and hiding posts, subscriptions, mentions, and
-documents shared for feedback.
+"""Starting threads, replying, editing, removing, hiding and showing again posts, subscriptions,
+mentions, and documents shared for feedback with comments (edited, removed and hidden like posts).
 
-Notifications: a reply notifies the thread's subscribers (not the replier) in the app at once,
-inside the same transaction as the reply, so nobody is told about a reply that was rolled back;
-the e-mails go out after the commit through the task worker (``tasks.mail_reply``). A mention
-notifies the mentioned member in the app. Every notification has a key per post and person, so
+Notifications (``werkplaats.notifications``): a reply notifies the thread's subscribers (not the
+replier), inside the same transaction as the reply, so nobody is told about a reply that was
+rolled back; the e-mails (with the reply) go out after the commit, each as the person chose. A
+mention notifies the mentioned member. Every notification has a key per post and person, so
 editing a post never notifies the same person twice about it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from werkplaats.notifications.services import notify
+from werkplaats.notifications.services import absolute, notify
 from werkplaats.partnerships.access import PartnershipAccess
 from werkplaats.partnerships.models import Group, Partnership, PartnershipMember
 
 from . import markdown
 from .files import EXTENSIONS, check_document
-from .models import Document, DocumentComment, DocumentVersion, Post, Subscription, Thread
+from .models import (
+    Document,
+    DocumentComment,
+    DocumentVersion,
+    ModerationAction,
+    ModerationEvent,
+    Post,
+    Subscription,
+    Thread,
+)
 
 TITLE_MAX = 200
+REASON_MAX = 1000
 
 
 def name_of(user: Any) -> str:
@@ -176,9 +187,9 @@ def _create_post(thread: Thread, author: Any, body: str, now: Any) -> Post:
 
 
 @transaction.atomic
-def reply(thread: Thread, *, pa: PartnershipAccess, body: str, mail: bool = True) -> Post:
+def reply(thread: Thread, *, pa: PartnershipAccess, body: str) -> Post:
     """Add a reply; the replier follows the thread from now on and the other followers hear of it
-    (in the app, and by e-mail unless ``mail`` is off: the demo loads history without e-mail)."""
+    (in the app, and by e-mail as each of them chose: ``werkplaats.notifications``)."""
     body = _check_body(body)
     thread = Thread.objects.select_for_update().select_related("partnership").get(pk=thread.pk)
     user = pa.member.user
@@ -188,16 +199,7 @@ def reply(thread: Thread, *, pa: PartnershipAccess, body: str, mail: bool = True
     thread.save(update_fields=["last_activity_at"])
     Subscription.objects.get_or_create(thread=thread, user=user)
     _notify_subscribers(post)
-    if mail:
-        post_id = post.pk
-        transaction.on_commit(lambda: _enqueue_mail(post_id))
     return post
-
-
-def _enqueue_mail(post_id: int) -> None:
-    from .tasks import mail_reply
-
-    mail_reply.enqueue(post_id)
 
 
 def subscribers(thread: Thread, *, besides: Any = None) -> list[Any]:
@@ -212,15 +214,28 @@ def subscribers(thread: Thread, *, besides: Any = None) -> list[Any]:
 
 
 def _notify_subscribers(post: Post) -> None:
+    """Tell the thread's followers (but the author), with the reply itself in the e-mail."""
     thread = post.thread
     author = name_of(post.author)
-    url = post.get_absolute_url()
-    for user in subscribers(thread, besides=post.author):
 
-        def message(thread: Thread = thread) -> str:
-            return _("%(name)s replied in “%(title)s”.") % {"name": author, "title": thread.title}
+    def message() -> str:
+        return _("%(name)s replied in “%(title)s”.") % {"name": author, "title": thread.title}
 
-        notify([user], message=message, url=url, key=f"forum-reply:{post.pk}:{user.pk}")
+    notify(
+        subscribers(thread, besides=post.author),
+        message=message,
+        url=post.get_absolute_url(),
+        key=f"forum-reply:{post.pk}",
+        template="forum/email/reply",
+        context={
+            "author": author,
+            "thread": thread,
+            "post": post,
+            "unsubscribe_url": absolute(
+                reverse("forum:subscription", kwargs={"slug": thread.partnership.slug, "pk": thread.pk})
+            ),
+        },
+    )
 
 
 def may_edit(pa: PartnershipAccess, post: Post) -> bool:
@@ -266,24 +281,90 @@ def remove_post(post: Post, *, pa: PartnershipAccess) -> Post:
     return post
 
 
-@transaction.atomic
-def hide_post(post: Post, *, pa: PartnershipAccess, reason: str) -> Post:
-    """The manager hides a post (moderation); the reason is shown in its place."""
-    if not pa.is_manager:
-        raise PermissionDenied
+# --- Moderation -------------------------------------------------------------------------------
+
+Moderated = TypeVar("Moderated", Post, DocumentComment)
+
+
+def may_moderate(pa: PartnershipAccess) -> bool:
+    """The manager moderates the forum: hides posts and comments, and shows them again."""
+    return pa.is_manager
+
+
+def _check_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the message is hidden; the reason is shown in its place.")})
-    if len(reason) > 1000:
+    if len(reason) > REASON_MAX:
         raise ValidationError({"reason": _("Keep the reason under 1000 characters.")})
-    post = Post.objects.select_for_update().get(pk=post.pk)
-    if post.hidden_at is not None:
-        raise ValidationError(_("This message is already hidden."))
-    post.hidden_at = timezone.now()
-    post.hidden_by = pa.member.user
-    post.hidden_reason = reason
-    post.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
-    return post
+    return reason
+
+
+def _record(item: Post | DocumentComment, action: str, *, actor: Any, reason: str = "", at: Any) -> ModerationEvent:
+    event = ModerationEvent(action=action, actor=actor, reason=reason, at=at)
+    if isinstance(item, Post):
+        event.post = item
+    else:
+        event.comment = item
+    event.save()
+    return event
+
+
+def _hide(item: Moderated, *, pa: PartnershipAccess, reason: str, already: str) -> Moderated:
+    if not may_moderate(pa):
+        raise PermissionDenied
+    reason = _check_reason(reason)
+    # Lock the row: of two moderators hiding at once, the second is told it is already hidden.
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.hidden_at is not None:
+        raise ValidationError(already)
+    item.hidden_at = timezone.now()
+    item.hidden_by = pa.member.user
+    item.hidden_reason = reason
+    item.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _record(item, ModerationAction.HIDE, actor=pa.member.user, reason=reason, at=item.hidden_at)
+    return item
+
+
+def _restore(item: Moderated, *, pa: PartnershipAccess, not_hidden: str) -> Moderated:
+    if not may_moderate(pa):
+        raise PermissionDenied
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    if item.hidden_at is None:
+        raise ValidationError(not_hidden)
+    item.hidden_at = None
+    item.hidden_by = None
+    item.hidden_reason = ""  # the reason of hiding stays in the moderation events
+    item.save(update_fields=["hidden_at", "hidden_by", "hidden_reason"])
+    _record(item, ModerationAction.RESTORE, actor=pa.member.user, at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def hide_post(post: Post, *, pa: PartnershipAccess, reason: str) -> Post:
+    """A moderator hides a post; the reason is shown in its place."""
+    return _hide(post, pa=pa, reason=reason, already=_("This message is already hidden."))
+
+
+@transaction.atomic
+def restore_post(post: Post, *, pa: PartnershipAccess) -> Post:
+    """A moderator shows a hidden post again, in its place; the event is recorded."""
+    return _restore(post, pa=pa, not_hidden=_("This message is not hidden."))
+
+
+@transaction.atomic
+def hide_comment(comment: DocumentComment, *, pa: PartnershipAccess, reason: str) -> DocumentComment:
+    """A moderator hides a comment on a document; the reason is shown in its place."""
+    return _hide(comment, pa=pa, reason=reason, already=_("This comment is already hidden."))
+
+
+@transaction.atomic
+def restore_comment(comment: DocumentComment, *, pa: PartnershipAccess) -> DocumentComment:
+    return _restore(comment, pa=pa, not_hidden=_("This comment is not hidden."))
+
+
+def moderation_history(item: Post | DocumentComment) -> list[ModerationEvent]:
+    return list(item.moderation_events.select_related("actor").order_by("at", "id"))
 
 
 def subscribe(thread: Thread, *, user: Any) -> Subscription:
@@ -405,9 +486,65 @@ def comment_on(version: DocumentVersion, *, pa: PartnershipAccess, body: str) ->
     return comment
 
 
-def version_url(version: DocumentVersion) -> str:
-    from django.urls import reverse
+def may_edit_comment(pa: PartnershipAccess, comment: DocumentComment) -> bool:
+    """Only the author changes or removes their own comment."""
+    return comment.author_id is not None and comment.author_id == pa.user_id
 
+
+def _notify_comment_mentions(comment: DocumentComment, people: list[Any]) -> None:
+    """Tell the people a comment mentions; the key holds per comment and person, so a person
+    already told when the comment was posted is not told again when it is edited."""
+    document = comment.version.document
+    author = name_of(comment.author)
+    for user in people:
+        if user.pk == comment.author_id:
+            continue
+
+        def message(document: Document = document) -> str:
+            return _("%(name)s mentioned you in a comment on “%(title)s”.") % {"name": author, "title": document.title}
+
+        notify(
+            [user],
+            message=message,
+            url=comment.get_absolute_url(),
+            key=f"forum-comment-mention:{comment.pk}:{user.pk}",
+        )
+
+
+@transaction.atomic
+def edit_comment(comment: DocumentComment, *, pa: PartnershipAccess, body: str) -> DocumentComment:
+    """Change the text of a comment; it is marked as edited."""
+    if not may_edit_comment(pa, comment):
+        raise PermissionDenied
+    comment = (
+        DocumentComment.objects.select_for_update(of=("self",))
+        .select_related("version__document__partnership", "author")
+        .get(pk=comment.pk)
+    )
+    if not comment.is_visible:
+        raise ValidationError(_("A removed or hidden comment can no longer be changed."))
+    body = _check_body(body)
+    comment.body = body
+    comment.body_html, mentioned = _render(comment.version.document.partnership, body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "body_html", "edited_at"])
+    _notify_comment_mentions(comment, mentioned)
+    return comment
+
+
+@transaction.atomic
+def remove_comment(comment: DocumentComment, *, pa: PartnershipAccess) -> DocumentComment:
+    """The author takes their comment back: it stays in its place as "comment removed"."""
+    if not may_edit_comment(pa, comment):
+        raise PermissionDenied
+    comment = DocumentComment.objects.select_for_update().get(pk=comment.pk)
+    if comment.removed_at is None:
+        comment.removed_at = timezone.now()
+        comment.save(update_fields=["removed_at"])
+    return comment
+
+
+def version_url(version: DocumentVersion) -> str:
     return reverse(
         "forum:version",
         kwargs={"slug": version.document.partnership.slug, "pk": version.document_id, "number": version.number},

@@ -1,5 +1,6 @@
 """The forum's pages. Every active member of the partnership reads everything and may start
-threads, reply and comment; the author edits or removes their own post; the manager hides posts."""
+threads, reply and comment; the author edits or removes their own post or comment; the manager
+hides posts and comments and shows them again."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from werkplaats.partnerships.access import PartnershipAccess, partnership_access
 from . import services
 from .files import EXTENSIONS
 from .forms import CommentForm, DocumentForm, EditForm, HideForm, ReplyForm, ThreadForm, VersionForm
-from .models import Document, DocumentVersion, Post, Thread
+from .models import REPLIES_PER_PAGE, Document, DocumentComment, DocumentVersion, Post, Thread
 
 PAGE_SIZE = 20
 
@@ -103,7 +104,10 @@ def thread_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The thread with its replies; a reply is posted here."""
+    """The thread with its replies, a page at a time; a reply is posted here.
+
+    The opening post heads the first page; each page holds ``REPLIES_PER_PAGE`` replies, so a
+    page takes the same number of queries however long the thread is."""
     pa = partnership_access(request, slug)
     thread = _thread(pa, pk)
     form = ReplyForm(request.POST or None)
@@ -114,8 +118,11 @@ def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             add_validation_error(form, exc)
         else:
             messages.success(request, _("Your reply was posted."))
-            return redirect(post.get_absolute_url())
-    posts = list(thread.posts.select_related("author", "hidden_by").order_by("created_at", "id"))
+            return redirect(post.get_absolute_url())  # the (last) page with the new reply
+    posts = thread.posts.select_related("author", "hidden_by").order_by("created_at", "id")
+    opening = posts.first()
+    replies = posts.exclude(pk=opening.pk) if opening is not None else posts.none()
+    page = Paginator(replies, REPLIES_PER_PAGE).get_page(request.GET.get("page"))
     subscribed = thread.subscriptions.filter(user_id=pa.user_id).exists()
     return render(
         request,
@@ -123,10 +130,11 @@ def thread_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         _context(
             pa,
             thread=thread,
-            opening=posts[0] if posts else None,
-            replies=posts[1:],
+            opening=opening,
+            page=page,
             form=form,
             subscribed=subscribed,
+            may_moderate=services.may_moderate(pa),
             handles=_handles(pa),
         ),
     )
@@ -187,7 +195,7 @@ def post_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def post_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
-    pa.require(pa.is_manager)
+    pa.require(services.may_moderate(pa))
     post = _post(pa, pk)
     form = HideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -199,6 +207,27 @@ def post_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("The message is hidden."))
             return redirect(post.get_absolute_url())
     return render(request, "forum/post_hide.html", _context(pa, post=post, form=form))
+
+
+@login_required
+def post_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask first (GET), then show a hidden post again in its place (POST)."""
+    pa = partnership_access(request, slug)
+    pa.require(services.may_moderate(pa))
+    post = _post(pa, pk)
+    if request.method == "POST":
+        try:
+            services.restore_post(post, pa=pa)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The message is shown again."))
+        return redirect(post.get_absolute_url())
+    return render(
+        request,
+        "forum/post_restore.html",
+        _context(pa, post=post, history=services.moderation_history(post)),
+    )
 
 
 # --- Documents --------------------------------------------------------------------------------
@@ -274,7 +303,7 @@ def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
         else:
             messages.success(request, _("Your comment was posted."))
             return redirect(f"{services.version_url(version)}#comment-{comment.pk}")
-    comments = version.comments.select_related("author").order_by("created_at", "id")
+    comments = version.comments.select_related("author", "hidden_by").order_by("created_at", "id")
     return render(
         request,
         "forum/version.html",
@@ -284,9 +313,94 @@ def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
             version=version,
             comments=comments,
             form=form,
+            may_moderate=services.may_moderate(pa),
             handles=_handles(pa),
             extension=EXTENSIONS.get(version.content_type, ""),
         ),
+    )
+
+
+def _comment(pa: PartnershipAccess, pk: int) -> DocumentComment:
+    return get_object_or_404(
+        DocumentComment.objects.select_related("version__document__partnership", "author", "hidden_by"),
+        version__document__partnership=pa.partnership,
+        pk=pk,
+    )
+
+
+@login_required
+def comment_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    pa = partnership_access(request, slug)
+    comment = _comment(pa, pk)
+    pa.require(services.may_edit_comment(pa, comment))
+    form = CommentForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_comment(comment, pa=pa, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("Your comment was changed."))
+            return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "forum/comment_edit.html",
+        _context(pa, comment=comment, document=comment.version.document, form=form, handles=_handles(pa)),
+    )
+
+
+@login_required
+def comment_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask first (GET), then remove (POST): the comment stays in its place as "comment removed"."""
+    pa = partnership_access(request, slug)
+    comment = _comment(pa, pk)
+    pa.require(services.may_edit_comment(pa, comment))
+    if request.method == "POST":
+        services.remove_comment(comment, pa=pa)
+        messages.success(request, _("Your comment was removed."))
+        return redirect(comment.get_absolute_url())
+    return render(
+        request, "forum/comment_delete.html", _context(pa, comment=comment, document=comment.version.document)
+    )
+
+
+@login_required
+def comment_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    pa = partnership_access(request, slug)
+    pa.require(services.may_moderate(pa))
+    comment = _comment(pa, pk)
+    form = HideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hide_comment(comment, pa=pa, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            add_validation_error(form, exc)
+        else:
+            messages.success(request, _("The comment is hidden."))
+            return redirect(comment.get_absolute_url())
+    return render(
+        request, "forum/comment_hide.html", _context(pa, comment=comment, document=comment.version.document, form=form)
+    )
+
+
+@login_required
+def comment_restore(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask first (GET), then show a hidden comment again in its place (POST)."""
+    pa = partnership_access(request, slug)
+    pa.require(services.may_moderate(pa))
+    comment = _comment(pa, pk)
+    if request.method == "POST":
+        try:
+            services.restore_comment(comment, pa=pa)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The comment is shown again."))
+        return redirect(comment.get_absolute_url())
+    return render(
+        request,
+        "forum/comment_restore.html",
+        _context(pa, comment=comment, document=comment.version.document, history=services.moderation_history(comment)),
     )
 
 

@@ -12,14 +12,12 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
+from werkplaats.core import scheduling
 from werkplaats.notifications.services import notify
 from werkplaats.partnerships.models import PartnershipMember
 
@@ -34,16 +32,12 @@ def _when(event: Event) -> str:
     return formats.date_format(timezone.localtime(event.starts_at), "DATETIME_FORMAT")
 
 
-def _mail(user: Any, template: str, context: dict[str, Any]) -> None:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, "when": _when(context["event"]), **context}
-        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"meetings/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
 def _context(event: Event) -> dict[str, Any]:
-    return {"event": event, "url": settings.WERKPLAATS_BASE_URL.rstrip("/") + event.get_absolute_url()}
+    return {"event": event}
+
+
+def _template(name: str) -> str:
+    return f"meetings/email/{name}"
 
 
 # --- The reminder the day before --------------------------------------------------------------
@@ -77,26 +71,22 @@ def registrations_to_remind(now: datetime.datetime) -> list[Registration]:
 
 
 def reminder_key(registration: Registration) -> str:
-    return f"event-reminder:{registration.event_id}:{registration.event.starts_at.date().isoformat()}"
+    # The start time is part of the key: an event moved to another time is reminded again.
+    starts = timezone.localtime(registration.event.starts_at).strftime("%Y-%m-%dT%H:%M")
+    return f"event-reminder:{registration.event_id}:{starts}"
 
 
 def send_reminders(*, now: datetime.datetime | None = None) -> int:
-    """Remind everyone with a place of an event that starts by the end of tomorrow. Returns the
-    e-mails sent.
+    """Remind everyone with a place of an event that starts by the end of tomorrow, in the app and
+    by e-mail as each person chose (``werkplaats.notifications``). Returns the people reminded.
 
     Once per sign-up: each one is first *claimed* with a conditional UPDATE (``reminded_at`` from
-    empty to now), committed on its own, and only the run whose UPDATE changed the row sends. So a
-    second run, or a second worker running at the same moment, finds it claimed and sends nothing.
-
-    A crash between claiming and sending (the worker is killed, the machine stops) leaves the
-    sign-up marked as reminded without an e-mail: that person is not reminded. We choose that
-    (at most once) over the opposite order (send, then mark), where the same crash would remind
-    everyone again on the next run: a missed reminder costs little, since the event is in the
-    person's calendar and in-app list already, and duplicates make people ignore the mail. An
-    e-mail that fails with an error (the mail server refuses) is not a crash: the claim is released
-    and the next run tries again."""
+    empty to now), committed on its own, and only the run whose UPDATE changed the row reminds. A
+    second run, or a second worker at the same moment, finds it claimed and does nothing; the
+    notification's key is unique per person as well. The e-mail itself goes at most once: see
+    ``werkplaats.notifications.services`` for what a crash or a refusing mail server does."""
     now = now or timezone.now()
-    sent = 0
+    reminded = 0
     for registration in registrations_to_remind(now):
         claimed = Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(reminded_at=now)
         if not claimed:
@@ -106,39 +96,27 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
         def message(event: Event = event) -> str:
             return gettext("Reminder: %(title)s starts on %(when)s.") % {"title": event.title, "when": _when(event)}
 
-        notify([user], message=message, url=event.get_absolute_url(), key=reminder_key(registration))
-        if not user.email:
-            continue
-        try:
-            _mail(user, "reminder", _context(event))
-        except Exception:
-            Registration.objects.filter(pk=registration.pk).update(reminded_at=None)
-            logger.exception("Event reminder for sign-up %s failed", registration.pk)
-            continue
-        sent += 1
-    return sent
+        if notify(
+            [user],
+            message=message,
+            url=event.get_absolute_url(),
+            key=reminder_key(registration),
+            template=_template("reminder"),
+            context=_context(event),
+        ):
+            reminded += 1
+    return reminded
 
 
 def next_run(now: datetime.datetime) -> datetime.datetime:
     """The next 07:00 local time after ``now``."""
-    local = timezone.localtime(now)
-    run = local.replace(hour=REMINDER_HOUR, minute=0, second=0, microsecond=0)
-    return run if run > local else run + datetime.timedelta(days=1)
+    return scheduling.next_run(now, REMINDER_HOUR)
 
 
 def schedule_event_reminders(*, now: datetime.datetime | None = None) -> bool:
-    """Make sure the worker runs the event reminders at the next 07:00: enqueue the task unless a
-    run is already waiting. Returns whether it enqueued one. Only the database backend keeps tasks
-    waiting; with another backend this does nothing (use cron and ``send_event_reminders``)."""
-    from django_tasks_db.models import DBTaskResult
-
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return False
-    waiting = DBTaskResult.objects.filter(task_path=send_event_reminders.module_path, status="READY").exists()
-    if waiting:
-        return False
-    send_event_reminders.using(run_after=next_run(now or timezone.now())).enqueue()
-    return True
+    """Queue the daily reminders for the next 07:00 unless a run is waiting (see
+    ``werkplaats.core.scheduling``)."""
+    return scheduling.schedule_daily(send_event_reminders, now=now, hour=REMINDER_HOUR)
 
 
 @task()
@@ -168,15 +146,15 @@ def notify_event_cancelled(event_id: int) -> int:
         for r in event.registrations.active().select_related("user")
         if r.user.is_active and r.user_id != event.cancelled_by_id
     ]
-    sent = 0
-    for notification in notify(
-        people, message=message, url=event.get_absolute_url(), key=f"event-cancelled:{event.pk}"
-    ):
-        # Only those notified just now (the notification is unique per key) get the e-mail.
-        if notification.recipient.email:
-            _mail_quietly(notification.recipient, "cancelled", _context(event))
-            sent += 1
-    return sent
+    told = notify(
+        people,
+        message=message,
+        url=event.get_absolute_url(),
+        key=f"event-cancelled:{event.pk}",
+        template=_template("cancelled"),
+        context=_context(event),
+    )
+    return len(told)
 
 
 @task()
@@ -198,17 +176,12 @@ def notify_promoted(registration_id: int) -> int:
             "when": _when(event),
         }
 
-    if not notify([user], message=message, url=event.get_absolute_url(), key=f"event-promoted:{registration.pk}"):
-        return 0
-    if not user.email:
-        return 0
-    _mail_quietly(user, "promoted", _context(event))
-    return 1
-
-
-def _mail_quietly(user: Any, template: str, context: dict[str, Any]) -> None:
-    """E-mail, and log rather than fail: the in-app notification has been made already."""
-    try:
-        _mail(user, template, context)
-    except Exception:
-        logger.exception("Calendar e-mail %s to user %s failed", template, user.pk)
+    told = notify(
+        [user],
+        message=message,
+        url=event.get_absolute_url(),
+        key=f"event-promoted:{registration.pk}",
+        template=_template("promoted"),
+        context=_context(event),
+    )
+    return len(told)

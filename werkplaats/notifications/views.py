@@ -1,31 +1,21 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from .context_processors import unread_count
-from .models import Notification
-from .services import mark_read
+from .links import safe_link
+from .models import EmailFrequency, Notification
+from .services import frequency_of, mark_read, set_frequency
 
 PAGE_SIZE = 25
-
-
-def safe_link(url: str) -> str:
-    """The notification's link if it is a path on this site, else "". The url comes from whatever
-    created the notification, so it is treated as untrusted: no scheme, no host, no
-    protocol-relative ``//host`` or ``/\\host`` tricks."""
-    url = (url or "").strip()
-    if not url.startswith("/") or url.startswith(("//", "/\\")):
-        return ""
-    if not url_has_allowed_host_and_scheme(url, allowed_hosts=set(), require_https=False):
-        return ""
-    return url
 
 
 @login_required
@@ -52,3 +42,27 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
     return redirect("notifications:list")
+
+
+class SettingsForm(forms.Form):
+    email_frequency = forms.ChoiceField(
+        label=gettext_lazy("How do you want your notifications by e-mail?"),
+        choices=EmailFrequency.choices,
+        widget=forms.RadioSelect,
+        help_text=gettext_lazy("Every notification is in the app as well, in your list of notifications."),
+    )
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """The person's own choice of how notifications reach them by e-mail."""
+    form = SettingsForm(request.POST or None, initial={"email_frequency": frequency_of(request.user)})
+    if request.method == "POST" and form.is_valid():
+        set_frequency(request.user, form.cleaned_data["email_frequency"])
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("notifications:settings")
+    return render(
+        request,
+        "notifications/settings.html",
+        {"form": form, "has_email": bool(request.user.email)},  # type: ignore[union-attr]
+    )

@@ -4,6 +4,7 @@ and turning a discussion point into an action."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -150,7 +151,14 @@ def open_round(partnership: Partnership, *, by: Any, title: str, closes_on: Any 
         RoundStatement(round=scan_round, element=s.element, text=s.text, position=i, source=s)
         for i, s in enumerate(statements, start=1)
     )
+    transaction.on_commit(partial(_tell_members, scan_round.pk))
     return scan_round
+
+
+def _tell_members(round_id: int) -> None:
+    from .tasks import notify_round_opened
+
+    notify_round_opened.enqueue(round_id)
 
 
 @transaction.atomic

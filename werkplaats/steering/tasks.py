@@ -2,8 +2,8 @@
 and notes to the steering group when a report comes in (and to the group when it is answered).
 
 Each reminder goes once per report, phase (due soon, overdue) and person, however often the task
-runs: the in-app notification is the record (unique per recipient and key) and is written before
-the e-mail, as in ``werkplaats.trajectories.tasks``.
+runs: the notification is the record (unique per recipient and key), and the notifications app
+e-mails it as the person chose, at most once (``werkplaats.notifications.services``).
 """
 
 from __future__ import annotations
@@ -12,16 +12,13 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
-from werkplaats.notifications.models import Notification
+from werkplaats.core import scheduling
 from werkplaats.notifications.services import notify
 from werkplaats.partnerships.models import GroupMember, ProgressReport
 
@@ -48,28 +45,11 @@ def _active_members_prefetch(prefix: str) -> Prefetch:
     )
 
 
-def _mail(user: Any, template: str, context: dict[str, Any]) -> None:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {"user": user, **context}
-        subject = render_to_string(f"steering/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"steering/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
-def _notify_and_mail(user: Any, *, key: str, message: Any, url: str, template: str, context: dict[str, Any]) -> bool:
-    """Notify ``user`` once per ``key``, then e-mail. Returns whether an e-mail went out."""
-    if not notify([user], message=message, url=url, key=key):
-        return False  # told before
-    if not user.email:
-        return False
-    try:
-        _mail(user, template, context)
-    except Exception:
-        # Let the next run try again rather than lose the reminder.
-        Notification.objects.filter(recipient=user, key=key[:200]).delete()
-        logger.exception("Steering e-mail %s to user %s failed", key, user.pk)
-        return False
-    return True
+def _notify(user: Any, *, key: str, message: Any, url: str, template: str, context: dict[str, Any]) -> bool:
+    """Notify ``user`` once per ``key`` (with the e-mail ``steering/email/<template>``). Returns
+    whether this call told them."""
+    told = notify([user], message=message, url=url, key=key, template=f"steering/email/{template}", context=context)
+    return bool(told)
 
 
 def reports_to_remind(today: datetime.date) -> list[ProgressReport]:
@@ -90,10 +70,9 @@ def reports_to_remind(today: datetime.date) -> list[ProgressReport]:
 
 def send_reminders(*, today: datetime.date | None = None) -> int:
     """Create the reports that fell due, then remind each group's coordinator and members of a
-    report due within a week, and once more when it is overdue. Returns the e-mails sent."""
+    report due within a week, and once more when it is overdue. Returns the reminders made."""
     today = today or timezone.localdate()
     services.ensure_due_reports(today)
-    base = settings.WERKPLAATS_BASE_URL.rstrip("/")
     sent = 0
     for report in reports_to_remind(today):
         overdue = report.due_on < today
@@ -107,9 +86,9 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                 return gettext("The progress report of %(group)s was due on %(date)s and is overdue.") % values
             return gettext("The progress report of %(group)s is due on %(date)s.") % values
 
-        context = {"report": report, "group": group, "overdue": overdue, "url": base + url}
+        context = {"report": report, "group": group, "overdue": overdue}
         for user in services.report_recipients(group):
-            if _notify_and_mail(user, key=key, message=message, url=url, template="report_due", context=context):
+            if _notify(user, key=key, message=message, url=url, template="report_due", context=context):
                 sent += 1
     return sent
 
@@ -126,7 +105,7 @@ def notify_report_submitted(report_id: int) -> int:
     if report is None or report.group.accountable_to is None:
         return 0
     url = report_url(report)
-    context = {"report": report, "group": report.group, "url": settings.WERKPLAATS_BASE_URL.rstrip("/") + url}
+    context = {"report": report, "group": report.group}
 
     def message() -> str:
         return gettext("%(group)s submitted its progress report: record the steering group's decision.") % {
@@ -139,7 +118,7 @@ def notify_report_submitted(report_id: int) -> int:
         if not user.is_active or user.pk == report.submitted_by_id:
             continue
         key = f"report-submitted:{report.pk}"
-        if _notify_and_mail(user, key=key, message=message, url=url, template="report_submitted", context=context):
+        if _notify(user, key=key, message=message, url=url, template="report_submitted", context=context):
             sent += 1
     return sent
 
@@ -168,24 +147,13 @@ REMINDER_HOUR = 7  # local time: reminders arrive at the start of the working da
 
 def next_run(now: datetime.datetime) -> datetime.datetime:
     """The next 07:00 local time after ``now``."""
-    local = timezone.localtime(now)
-    run = local.replace(hour=REMINDER_HOUR, minute=0, second=0, microsecond=0)
-    return run if run > local else run + datetime.timedelta(days=1)
+    return scheduling.next_run(now, REMINDER_HOUR)
 
 
 def schedule_report_reminders(*, now: datetime.datetime | None = None) -> bool:
-    """Make sure the worker runs the report reminders at the next 07:00: enqueue the task unless a
-    run is already waiting. Returns whether it enqueued one. Only the database backend keeps tasks
-    waiting; with another backend this does nothing (use cron and ``send_report_reminders``)."""
-    from django_tasks_db.models import DBTaskResult
-
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return False
-    waiting = DBTaskResult.objects.filter(task_path=send_report_reminders.module_path, status="READY").exists()
-    if waiting:
-        return False
-    send_report_reminders.using(run_after=next_run(now or timezone.now())).enqueue()
-    return True
+    """Queue the daily reminders for the next 07:00 unless a run is waiting (see
+    ``werkplaats.core.scheduling``)."""
+    return scheduling.schedule_daily(send_report_reminders, now=now, hour=REMINDER_HOUR)
 
 
 @task()

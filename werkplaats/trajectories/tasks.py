@@ -1,25 +1,23 @@
-"""Background work for trajectories: reminders of progress reviews that are due."""
+"""Background work for trajectories: reminders of progress reviews that are due, and of the
+aftercare check six months after a trajectory was completed."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import logging
-from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import OuterRef, Subquery
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django_tasks import task
 
-from werkplaats.notifications.models import Notification
+from werkplaats.core import scheduling
 from werkplaats.notifications.services import notify
 
 from . import services
-from .models import ProgressReview, Trajectory
+from .models import ProgressReview, Status, Trajectory
 
 logger = logging.getLogger(__name__)
 
@@ -52,60 +50,104 @@ def trajectories_due(today: datetime.date) -> list[tuple[Trajectory, datetime.da
     return due_rows
 
 
-def _send(user: Any, trajectory: Trajectory, due: datetime.date, url: str) -> None:
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "trajectory": trajectory,
-            "due": due,
-            "url": url,
-            "overdue": due < timezone.localdate(),
-        }
-        subject = render_to_string("trajectories/work/email/review_due_subject.txt", context).strip()
-        body = render_to_string("trajectories/work/email/review_due.txt", context)
-    send_mail(subject, body, None, [user.email])
-
-
 def send_reminders(*, today: datetime.date | None = None) -> int:
     """Remind the consultant, school coach and workplace trainer of every trajectory whose
-    progress review is due. Returns the number of e-mails sent.
+    progress review is due. Returns the reminders made.
 
     Each reminder goes out once per trajectory, due date and person, even when this runs twice
-    at the same time or again after a crash. The in-app notification is the record: its key
-    (``review-due:<trajectory>:<due date>``) is unique per recipient in the database, so it is
-    written first and only the run that inserted it sends the e-mail. Should sending fail, the
-    record is removed again so that the next run retries. Should the process die between the
-    insert and the e-mail, that one e-mail is lost but the person still sees the reminder in the
-    app: we chose at most one e-mail over a chance of two, because a duplicate after every
-    crash-and-rerun trains people to ignore reminders.
+    at the same time or again after a crash: the notification is the record, its key
+    (``review-due:<trajectory>:<due date>``) unique per recipient in the database. The
+    notifications app e-mails it as the person chose, at most once (see
+    ``werkplaats.notifications.services`` for what a crash between claiming and sending does).
     """
     today = today or timezone.localdate()
-    sent = 0
+    reminded = 0
     for trajectory, due in trajectories_due(today):
-        key = reminder_key(trajectory, due)
-        url = reverse("trajectories:reviews", args=[trajectory.pk])
-        full_url = settings.WERKPLAATS_BASE_URL.rstrip("/") + url
         people = (trajectory.consultant, trajectory.school_coach, trajectory.workplace_trainer)
-        for user in {p.pk: p for p in people if p is not None and p.is_active}.values():
 
-            def message(trajectory: Trajectory = trajectory, due: datetime.date = due) -> str:
-                return gettext("The progress review of %(learner)s is due (%(date)s).") % {
-                    "learner": trajectory.learner.full_name,
-                    "date": due.strftime("%d-%m-%Y"),
-                }
+        def message(trajectory: Trajectory = trajectory, due: datetime.date = due) -> str:
+            return gettext("The progress review of %(learner)s is due (%(date)s).") % {
+                "learner": trajectory.learner.full_name,
+                "date": due.strftime("%d-%m-%Y"),
+            }
 
-            if not notify([user], message=message, url=url, key=key):
-                continue  # reminded before, by this run's predecessor or a run at the same time
-            if not user.email:
-                continue
-            try:
-                _send(user, trajectory, due, full_url)
-            except Exception:
-                Notification.objects.filter(recipient=user, key=key[:200]).delete()
-                logger.exception("Review reminder for trajectory %s to user %s failed", trajectory.pk, user.pk)
-                continue
-            sent += 1
-    return sent
+        told = notify(
+            [p for p in people if p is not None and p.is_active],
+            message=message,
+            url=reverse("trajectories:reviews", args=[trajectory.pk]),
+            key=reminder_key(trajectory, due),
+            template="trajectories/work/email/review_due",
+            context={"trajectory": trajectory, "due": due, "overdue": due < today},
+        )
+        reminded += len(told)
+    return reminded
+
+
+# --- Aftercare ----------------------------------------------------------------------------------
+
+AFTERCARE_AFTER_MONTHS = 6
+# Trajectories completed longer ago than this are not reminded of any more: a reminder about a
+# check that is half a year late helps nobody, and would flood a newly started installation.
+AFTERCARE_HORIZON_MONTHS = 12
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` months earlier (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def aftercare_key(trajectory: Trajectory) -> str:
+    return f"aftercare-due:{trajectory.pk}"
+
+
+def trajectories_for_aftercare(today: datetime.date) -> list[Trajectory]:
+    """Completed trajectories whose six-month check is due and not recorded yet, in one query.
+    A trajectory's completion is the moment it entered its present state (completed is final)."""
+    tz = timezone.get_current_timezone()
+    completed_by = months_before(today, AFTERCARE_AFTER_MONTHS)  # completed on this day or before
+    due_before = datetime.datetime.combine(completed_by + datetime.timedelta(days=1), datetime.time(), tz)
+    horizon = datetime.datetime.combine(months_before(today, AFTERCARE_HORIZON_MONTHS), datetime.time(), tz)
+    return list(
+        Trajectory.objects.filter(
+            status=Status.COMPLETED,
+            outcome_after_six_months="",
+            status_changed_at__lt=due_before,
+            status_changed_at__gte=horizon,
+        )
+        .select_related("learner", "consultant")
+        .order_by("status_changed_at", "pk")
+    )
+
+
+def send_aftercare(*, today: datetime.date | None = None) -> int:
+    """Remind the consultant that a trajectory completed six months ago needs its aftercare
+    check: how is the learner doing now (work, further education, none)? Once per trajectory,
+    as the review reminders. Returns the reminders made."""
+    today = today or timezone.localdate()
+    reminded = 0
+    for trajectory in trajectories_for_aftercare(today):
+        person = trajectory.consultant  # who records the outcome (``services.can_manage``)
+        if person is None or not person.is_active:
+            continue
+        completed_on = timezone.localdate(trajectory.status_changed_at)
+
+        def message(trajectory: Trajectory = trajectory, completed_on: datetime.date = completed_on) -> str:
+            return gettext(
+                "Aftercare: %(learner)s completed the trajectory on %(date)s. Ask how things are now and record it."
+            ) % {"learner": trajectory.learner.full_name, "date": completed_on.strftime("%d-%m-%Y")}
+
+        told = notify(
+            [person],
+            message=message,
+            url=reverse("trajectories:outcome", args=[trajectory.pk]),
+            key=aftercare_key(trajectory),
+            template="trajectories/work/email/aftercare_due",
+            context={"trajectory": trajectory, "completed_on": completed_on},
+        )
+        reminded += len(told)
+    return reminded
 
 
 REMINDER_HOUR = 7  # local time: reminders arrive at the start of the working day
@@ -113,24 +155,13 @@ REMINDER_HOUR = 7  # local time: reminders arrive at the start of the working da
 
 def next_run(now: datetime.datetime) -> datetime.datetime:
     """The next 07:00 in Europe/Amsterdam after ``now``."""
-    local = timezone.localtime(now)
-    run = local.replace(hour=REMINDER_HOUR, minute=0, second=0, microsecond=0)
-    return run if run > local else run + datetime.timedelta(days=1)
+    return scheduling.next_run(now, REMINDER_HOUR)
 
 
 def schedule_review_reminders(*, now: datetime.datetime | None = None) -> bool:
-    """Make sure the worker will run the reminders at the next 07:00: enqueue the task unless a
-    run is already waiting. Returns whether it enqueued one. Only the database task backend keeps
-    tasks waiting; with another backend this does nothing (use cron there)."""
-    from django_tasks_db.models import DBTaskResult
-
-    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
-        return False
-    waiting = DBTaskResult.objects.filter(task_path=send_review_reminders.module_path, status="READY").exists()
-    if waiting:
-        return False
-    send_review_reminders.using(run_after=next_run(now or timezone.now())).enqueue()
-    return True
+    """Queue the daily reminders for the next 07:00 unless a run is waiting (see
+    ``werkplaats.core.scheduling``)."""
+    return scheduling.schedule_daily(send_review_reminders, now=now, hour=REMINDER_HOUR)
 
 
 @task()
@@ -140,3 +171,12 @@ def send_review_reminders() -> int:
     sent = send_reminders()
     schedule_review_reminders()
     return sent
+
+
+@task()
+def send_aftercare_reminders() -> int:
+    """Runs daily on the worker, then queues tomorrow's run. Cron can run
+    ``manage.py send_aftercare_reminders`` instead."""
+    reminded = send_aftercare()
+    scheduling.schedule_daily(send_aftercare_reminders, hour=REMINDER_HOUR)
+    return reminded

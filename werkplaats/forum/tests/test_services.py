@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from werkplaats.notifications import services as notification_services
 from werkplaats.notifications.models import Notification
 from werkplaats.partnerships.models import MemberRole
 from werkplaats.partnerships.tests.factories import cast, join
 
-from .. import services, tasks
-from ..models import Post, ReplyMail, Subscription, Thread
+from .. import services
+from ..models import Post, Subscription, Thread
 from .helpers import access, thread
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_a_reply_notifies_the_subscribers_but_not_the_replier(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         post = services.reply(started, pa=access(c.worker), body="Ik kom!")
 
-    notified = Notification.objects.filter(key__startswith=f"forum-reply:{post.pk}:")
+    notified = Notification.objects.filter(key=f"forum-reply:{post.pk}")
     assert {n.recipient for n in notified} == {c.member.user, c.manager.user}
     assert all(n.url.endswith(f"/forum/threads/{started.pk}/#post-{post.pk}") for n in notified)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([c.member.user.email, c.manager.user.email])
@@ -113,40 +114,42 @@ def test_the_reply_e_mail_is_in_the_recipients_language(django_capture_on_commit
 
     (message,) = mail.outbox
     assert message.subject == "New reply in “Ontbijt”"
-    assert "Dear Els Bakker," in message.body
+    assert "Dear Els," in message.body
     assert "Piet Smit replied" in message.body
     assert "Ik kom!" in message.body
     assert f"/forum/threads/{started.pk}/subscription/" in message.body
     assert c.worker.user.email not in message.body
 
 
-def test_running_the_mail_task_twice_sends_one_e_mail_per_subscriber(django_capture_on_commit_callbacks: Any) -> None:
+def test_delivering_twice_sends_one_e_mail_per_subscriber(django_capture_on_commit_callbacks: Any) -> None:
     c = cast()
     started = thread(c.member)
     with django_capture_on_commit_callbacks(execute=False):
         post = services.reply(started, pa=access(c.worker), body="Ik kom!")
+    ids = list(Notification.objects.filter(key=f"forum-reply:{post.pk}").values_list("pk", flat=True))
 
-    assert tasks.mail_reply.call(post.pk) == 1
-    assert tasks.mail_reply.call(post.pk) == 0
+    assert notification_services.deliver(ids) == 1
+    assert notification_services.deliver(ids) == 0
 
     assert len(mail.outbox) == 1
-    assert ReplyMail.objects.filter(post=post).count() == 1
 
 
-def test_a_failed_e_mail_is_tried_again_on_the_next_run(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_e_mail_is_tried_again_by_the_daily_run(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
     c = cast()
     started = thread(c.member)
-    post = services.reply(started, pa=access(c.worker), body="Ik kom!")
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise OSError("mail server down")
 
-    monkeypatch.setattr(tasks, "send_mail", broken)
-    assert tasks.mail_reply.call(post.pk) == 0
-    assert not ReplyMail.objects.exists()
+    monkeypatch.setattr(notification_services, "_send", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply(started, pa=access(c.worker), body="Ik kom!")
+    assert mail.outbox == []
     monkeypatch.undo()
 
-    assert tasks.mail_reply.call(post.pk) == 1
+    assert notification_services.send_digests() == 1
     assert len(mail.outbox) == 1
 
 

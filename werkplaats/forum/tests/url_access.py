@@ -1,8 +1,9 @@
 """This app's part of the URL-walking access test; see werkplaats/partnerships/tests/url_access.py.
 
 Every member reads the forum, starts threads, replies, follows threads and comments on
-documents; the author edits or removes their own post (here: the manager's), the manager hides
-posts, and who shared a document (or the manager) adds versions."""
+documents; the author edits or removes their own post or comment (here: the manager's), the
+manager hides posts and comments and shows them again, and who shared a document (or the
+manager) adds versions."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 
 from werkplaats.forum.files import private_storage
-from werkplaats.forum.models import Document, DocumentVersion, Post, Thread
+from werkplaats.forum.models import Document, DocumentComment, DocumentVersion, Post, Thread
 from werkplaats.partnerships.tests.url_access import manager, partnership_of
 
 STORED = "url-access/concept-werkplan.pdf"
@@ -64,6 +65,24 @@ def document(w: Any) -> Document:
     return found
 
 
+def _comment(w: Any, author: Any, body: str) -> DocumentComment:
+    version = document(w).versions.get(number=1)
+    found, _created = DocumentComment.objects.get_or_create(
+        version=version, author=author, defaults={"body": body, "body_html": f"<p>{body}</p>"}
+    )
+    return found
+
+
+def own_comment(w: Any) -> DocumentComment:
+    """The manager's comment: only they may change or remove it."""
+    return _comment(w, w.coordinator, "Graag een planning per kwartaal.")
+
+
+def other_comment(w: Any) -> DocumentComment:
+    """A comment of the consultant, which the manager may hide."""
+    return _comment(w, w.consultant, "Mooi plan.")
+
+
 def slug(w: Any) -> dict[str, Any]:
     return {"slug": partnership_of(w).slug}
 
@@ -84,6 +103,18 @@ def version_kwargs(w: Any) -> dict[str, Any]:
     return {**document_kwargs(w), "number": 1}
 
 
+def other_post_kwargs(w: Any) -> dict[str, Any]:
+    return {"slug": partnership_of(w).slug, "pk": other_post(w).pk}
+
+
+def own_comment_kwargs(w: Any) -> dict[str, Any]:
+    return {"slug": partnership_of(w).slug, "pk": own_comment(w).pk}
+
+
+def other_comment_kwargs(w: Any) -> dict[str, Any]:
+    return {"slug": partnership_of(w).slug, "pk": other_comment(w).pk}
+
+
 KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum:list": slug,
     "forum:thread-add": slug,
@@ -91,17 +122,27 @@ KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "forum:subscription": thread_kwargs,
     "forum:post-edit": own_post_kwargs,
     "forum:post-delete": own_post_kwargs,
-    "forum:post-hide": lambda w: {"slug": partnership_of(w).slug, "pk": other_post(w).pk},
+    "forum:post-hide": other_post_kwargs,
+    "forum:post-restore": other_post_kwargs,
     "forum:documents": slug,
     "forum:document-add": slug,
     "forum:document": document_kwargs,
     "forum:version-add": document_kwargs,
     "forum:version": version_kwargs,
     "forum:version-download": version_kwargs,
+    "forum:comment-edit": own_comment_kwargs,
+    "forum:comment-delete": own_comment_kwargs,
+    "forum:comment-hide": other_comment_kwargs,
+    "forum:comment-restore": other_comment_kwargs,
 }
 RESTRICTED: dict[str, Callable[[Any], Any]] = {
     "forum:post-edit": manager,
     "forum:post-delete": manager,
     "forum:post-hide": manager,
+    "forum:post-restore": manager,
     "forum:version-add": manager,
+    "forum:comment-edit": manager,
+    "forum:comment-delete": manager,
+    "forum:comment-hide": manager,
+    "forum:comment-restore": manager,
 }

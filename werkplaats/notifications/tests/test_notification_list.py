@@ -15,8 +15,8 @@ from django.utils import timezone
 from werkplaats.accounts.models import User
 from werkplaats.accounts.tests.factories import UserFactory
 from werkplaats.notifications.context_processors import notifications as notifications_context
+from werkplaats.notifications.links import safe_link
 from werkplaats.notifications.models import Notification
-from werkplaats.notifications.views import safe_link
 
 URL = "/notifications/"
 

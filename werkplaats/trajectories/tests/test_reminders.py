@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from werkplaats.accounts.models import User
+from werkplaats.notifications import services as notification_services
 from werkplaats.notifications.models import Notification
 from werkplaats.trajectories import services, tasks
 from werkplaats.trajectories.models import Status
@@ -28,14 +29,28 @@ def world(db: None) -> WorkWorld:
     return work_world.build(weeks_ago=8)
 
 
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run the reminders as the worker does: e-mail goes out when the run's work is committed."""
+
+    def run(**kwargs: Any) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            return tasks.send_reminders(**kwargs)
+
+    return run
+
+
 def _due(world: WorkWorld) -> datetime.date:
     due = services.next_review_due(world.trajectory)
     assert due is not None
     return due
 
 
-def test_the_consultant_coach_and_trainer_are_reminded_by_email_and_in_the_app(world: WorkWorld) -> None:
-    sent = tasks.send_review_reminders.enqueue().return_value
+def test_the_consultant_coach_and_trainer_are_reminded_by_email_and_in_the_app(
+    world: WorkWorld, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = tasks.send_review_reminders.enqueue().return_value
 
     assert sent == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -46,16 +61,17 @@ def test_the_consultant_coach_and_trainer_are_reminded_by_email_and_in_the_app(w
     assert all(f"/trajectories/{world.trajectory.pk}/reviews/" in m.body for m in mail.outbox)
 
 
-def test_each_reminder_is_in_the_recipients_language(world: WorkWorld) -> None:
+def test_each_reminder_is_in_the_recipients_language(world: WorkWorld, remind: Any) -> None:
     languages: dict[str, str] = {}
-    render = tasks.render_to_string
+    render = notification_services.render_to_string
 
     def spy(template: str, context: dict[str, object]) -> str:
-        languages[context["user"].email] = translation.get_language()  # type: ignore[attr-defined]
+        if template.startswith("trajectories/"):
+            languages[context["user"].email] = translation.get_language()  # type: ignore[attr-defined]
         return render(template, context)
 
-    with mock.patch.object(tasks, "render_to_string", spy):
-        tasks.send_reminders()
+    with mock.patch.object(notification_services, "render_to_string", spy):
+        remind()
 
     assert languages == {world.consultant.email: "en", world.school_staff.email: "nl", world.trainer.email: "nl"}
     by_recipient = {m.to[0]: m for m in mail.outbox}
@@ -64,39 +80,47 @@ def test_each_reminder_is_in_the_recipients_language(world: WorkWorld) -> None:
     assert english.message.startswith("The progress review of Noor Jansen is due")
 
 
-def test_running_twice_sends_one_email_per_recipient(world: WorkWorld) -> None:
-    assert tasks.send_reminders() == 3
-    assert tasks.send_reminders() == 0
+def test_running_twice_sends_one_email_per_recipient(world: WorkWorld, remind: Any) -> None:
+    assert remind() == 3
+    assert remind() == 0
     call_command("send_review_reminders", stdout=StringIO())
 
     assert len(mail.outbox) == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted({m.to[0] for m in mail.outbox})
 
 
-def test_a_crash_after_recording_does_not_send_a_second_email(world: WorkWorld) -> None:
-    """The process died after the notification was written and before the e-mail went: the
-    next run does not send it (at most one e-mail; the reminder is still in the app)."""
-    with mock.patch.object(tasks, "_send", side_effect=SystemExit("killed")), pytest.raises(SystemExit):
-        tasks.send_reminders()
-    assert Notification.objects.count() == 1
+def test_a_crash_between_claiming_and_sending_does_not_send_a_second_email(
+    world: WorkWorld, remind: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The worker died after the first e-mail was claimed and before it went: no later run
+    sends it (at most one e-mail; the reminder is still in the app)."""
+    with django_capture_on_commit_callbacks(execute=False):
+        assert tasks.send_reminders() == 3
+    ids = list(Notification.objects.order_by("pk").values_list("pk", flat=True))
+    with mock.patch.object(notification_services, "_send", side_effect=SystemExit("killed")), pytest.raises(SystemExit):
+        notification_services.deliver(ids)
+    lost = Notification.objects.get(mail_status="sent")  # claimed, never handed to the mail server
 
-    tasks.send_reminders()
+    assert remind() == 0
+    assert notification_services.send_digests() == 2  # the two not tried yet
 
-    assert len(mail.outbox) == 2  # the other two; never a duplicate
-    assert Notification.objects.count() == 3
+    assert len(mail.outbox) == 2
+    assert lost.recipient.email not in {m.to[0] for m in mail.outbox}
 
 
-def test_a_failed_email_is_retried_on_the_next_run(world: WorkWorld) -> None:
-    with mock.patch.object(tasks, "send_mail", side_effect=ConnectionRefusedError):
-        assert tasks.send_reminders() == 0
-    assert not Notification.objects.exists()
+def test_a_failed_email_is_retried_by_the_daily_run(world: WorkWorld, remind: Any) -> None:
+    with mock.patch.object(notification_services, "_send", side_effect=ConnectionRefusedError):
+        assert remind() == 3  # reminded in the app
+    assert mail.outbox == []
+    assert remind() == 0  # not reminded twice
 
-    assert tasks.send_reminders() == 3
+    assert notification_services.send_digests() == 3
     assert len(mail.outbox) == 3
+    assert notification_services.send_digests() == 0
 
 
-def test_a_new_due_date_is_a_new_reminder(world: WorkWorld) -> None:
-    tasks.send_reminders()
+def test_a_new_due_date_is_a_new_reminder(world: WorkWorld, remind: Any) -> None:
+    remind()
     # The review is held late; the next one is set in the past, so it is due again at once.
     today = timezone.localdate()
     services.record_review(
@@ -107,24 +131,26 @@ def test_a_new_due_date_is_a_new_reminder(world: WorkWorld) -> None:
         next_review_on=today - datetime.timedelta(days=1),
     )
 
-    assert tasks.send_reminders() == 3
+    assert remind() == 3
     assert len(mail.outbox) == 6
 
 
-def test_no_reminder_before_the_review_is_due_or_when_the_trajectory_is_not_placed(world: WorkWorld) -> None:
+def test_no_reminder_before_the_review_is_due_or_when_the_trajectory_is_not_placed(
+    world: WorkWorld, remind: Any
+) -> None:
     services.record_review(world.trajectory, by=world.consultant, held_on=timezone.localdate(), attendees="Noor")
-    assert tasks.send_reminders() == 0
+    assert remind() == 0
 
     world.trajectory.__class__.objects.filter(pk=world.trajectory.pk).update(status=Status.PAUSED)
-    assert tasks.send_reminders(today=timezone.localdate() + datetime.timedelta(weeks=10)) == 0
+    assert remind(today=timezone.localdate() + datetime.timedelta(weeks=10)) == 0
     assert mail.outbox == []
 
 
-def test_an_inactive_or_missing_person_is_skipped(world: WorkWorld) -> None:
+def test_an_inactive_or_missing_person_is_skipped(world: WorkWorld, remind: Any) -> None:
     User.objects.filter(pk=world.trainer.pk).update(is_active=False)
     world.trajectory.__class__.objects.filter(pk=world.trajectory.pk).update(school_coach=None)
 
-    assert tasks.send_reminders() == 1
+    assert remind() == 1
     assert [m.to[0] for m in mail.outbox] == [world.consultant.email]
 
 
