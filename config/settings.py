@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "werkplaats.meetings",
     "werkplaats.intervision",
     "werkplaats.learning",
+    "werkplaats.matching",
     "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",

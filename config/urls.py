@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("werkplaats.meetings.urls")),
     path("", include("werkplaats.intervision.urls")),
     path("", include("werkplaats.learning.urls")),
+    path("", include("werkplaats.matching.urls")),
 ]

@@ -983,6 +983,18 @@ for _app in PARTNERSHIP_APPS:
     NOT_FOR_PLATFORM_ADMINS.update(dict.fromkeys(_classification.RESTRICTED, _MEMBERS_ONLY))
 
 
+# Apps of organisations (not partnerships) that keep their part of the classification in their
+# own tests/url_access.py: KWARGS, RESTRICTED, and optionally PUBLIC, HIDDEN and PERSONAL.
+ORGANISATION_APPS = ["matching"]
+for _app in ORGANISATION_APPS:
+    _classification = importlib.import_module(f"werkplaats.{_app}.tests.url_access")
+    KWARGS.update(_classification.KWARGS)
+    RESTRICTED.update(_classification.RESTRICTED)
+    PUBLIC.update(getattr(_classification, "PUBLIC", {}))
+    OTHER_ORGANISATION.update(getattr(_classification, "HIDDEN", {}))
+    PERSONAL.update(getattr(_classification, "PERSONAL", {}))
+
+
 def test_a_platform_administrator_opens_every_restricted_page(world: World) -> None:
     client = _client(world.platform_admin)
     failures = []

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.db import transaction
 
 from werkplaats.accounts.models import User
+from werkplaats.matching.demo import load as load_learning_places
 from werkplaats.notifications.services import without_email
 from werkplaats.organisations.models import Membership, Municipality, Organisation, Region
 from werkplaats.organisations.services import add_membership, import_regions
@@ -92,6 +93,7 @@ def _load(*, trajectories: bool, partnerships: bool) -> DemoSummary:
     summary.recognitions_added = load_recognitions()
     if trajectories:
         summary.trajectories_added = load_trajectories()
+    load_learning_places()  # after the trajectories: their placements take places
     if partnerships:
         summary.partnerships_added = load_partnerships()
     return summary

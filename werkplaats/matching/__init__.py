@@ -1,0 +1,1 @@
+"""Matching learners and learning places: pure algorithms here, with no Django import."""
