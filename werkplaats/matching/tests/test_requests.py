@@ -46,7 +46,7 @@ def test_proposing_a_place_asks_the_employers_staff(w: World, committed: Any) ->
     assert request.employer == w.near and request.proposed_by == w.consultant
     told = Notification.objects.get(key=f"matching:request:{request.pk}:proposed")
     assert told.recipient == w.trainer
-    assert "Schoonmaak Noord is asked to take on a learner" in told.message
+    assert "Schoonmaak Noord is gevraagd een deelnemer aan te nemen" in told.message  # in the recipient's language
     assert "Jansen" not in told.message  # the learner's name is not in the notification
 
 
@@ -101,7 +101,7 @@ def test_accepting_tells_the_consultant_and_takes_a_place(w: World, committed: A
     assert free_places(_place(w.near)) == 1
     told = Notification.objects.get(key=f"matching:request:{request.pk}:accepted")
     assert told.recipient == w.consultant
-    assert "Schoonmaak Noord accepted Noor" in told.message
+    assert "Schoonmaak Noord heeft Noor geaccepteerd" in told.message
     # Accepting does not place the learner: the consultant confirms that on the trajectory.
     assert Trajectory.objects.get(pk=w.trajectory.pk).status == Status.SEARCHING
 
@@ -119,7 +119,7 @@ def test_declining_needs_a_reason_and_tells_the_consultant(w: World, committed: 
     request.refresh_from_db()
     assert request.status == RequestStatus.DECLINED and request.reason == "Geen begeleider in september"
     told = Notification.objects.get(key=f"matching:request:{request.pk}:declined")
-    assert told.recipient == w.consultant and "declined" in told.message
+    assert told.recipient == w.consultant and "afgewezen" in told.message
 
 
 def test_only_the_employers_staff_answer(w: World, committed: Any) -> None:
