@@ -461,18 +461,8 @@ def comment_on(version: DocumentVersion, *, pa: PartnershipAccess, body: str) ->
     html, mentioned = _render(partnership, body)
     comment = DocumentComment.objects.create(version=version, author=pa.member.user, body=body, body_html=html)
     document = version.document
-    url = f"{version_url(version)}#comment-{comment.pk}"
-    for user in mentioned:
-        if user.pk == pa.user_id:
-            continue
-
-        def message(document: Document = document) -> str:
-            return _("%(name)s mentioned you in a comment on “%(title)s”.") % {
-                "name": name_of(pa.member.user),
-                "title": document.title,
-            }
-
-        notify([user], message=message, url=url, key=f"forum-comment-mention:{comment.pk}:{user.pk}")
+    url = comment.get_absolute_url()
+    _notify_comment_mentions(comment, mentioned)
     if document.author_id and document.author_id != pa.user_id:
 
         def told(document: Document = document) -> str:
