@@ -249,23 +249,63 @@ def meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def knowledge_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def _add_to_community(
+    request: HttpRequest,
+    slug: str,
+    pk: int,
+    *,
+    form_class: type[Any],
+    add: Any,
+    template: str,
+    done: str,
+    form_knows_partnership: bool = False,
+) -> HttpResponse:
+    """Add an entry to one of a community's lists (knowledge, results) through ``add(group, by=, **data)``."""
     pa = partnership_access(request, slug)
     group = _community(pa, pk)
     if _closed(request, group):
         return redirect("learning:community", slug=slug, pk=group.pk)
     pa.require(services.writes_for(pa, group))
-    form = KnowledgeForm(request.POST or None, partnership=pa.partnership)
+    extra = {"partnership": pa.partnership} if form_knows_partnership else {}
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_knowledge(group, by=request.user, **form.cleaned_data)
+            add(group, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_validation_error(form, exc)
         else:
-            messages.success(request, _("The entry was added to the knowledge list."))
+            messages.success(request, done)
             return redirect("learning:community", slug=slug, pk=group.pk)
-    return render(request, "learning/knowledge_form.html", _ctx(pa, group=group, form=form))
+    return render(request, template, _ctx(pa, group=group, form=form))
+
+
+def _remove_from_community(
+    request: HttpRequest, pa: PartnershipAccess, entry: Any, *, remove: Any, done: str
+) -> HttpResponse:
+    """Remove an entry (with a ``group``) from one of its community's lists; a closed group keeps it."""
+    if not _closed(request, entry.group):
+        pa.require(services.writes_for(pa, entry.group))
+        try:
+            remove(entry)
+        except ValidationError as exc:
+            _errors_to_messages(request, exc)
+        else:
+            messages.success(request, done)
+    return redirect("learning:community", slug=pa.partnership.slug, pk=entry.group_id)
+
+
+@login_required
+def knowledge_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _add_to_community(
+        request,
+        slug,
+        pk,
+        form_class=KnowledgeForm,
+        add=services.add_knowledge,
+        template="learning/knowledge_form.html",
+        done=_("The entry was added to the knowledge list."),
+        form_knows_partnership=True,
+    )
 
 
 @login_required
@@ -273,34 +313,26 @@ def knowledge_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def knowledge_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     pa = partnership_access(request, slug)
     entry = get_object_or_404(KnowledgeEntry.objects.select_related("group"), group__partnership=pa.partnership, pk=pk)
-    if not _closed(request, entry.group):
-        pa.require(services.writes_for(pa, entry.group))
-        try:
-            services.remove_knowledge(entry)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("“%(title)s” was removed from the knowledge list.") % {"title": entry.title})
-    return redirect("learning:community", slug=slug, pk=entry.group_id)
+    return _remove_from_community(
+        request,
+        pa,
+        entry,
+        remove=services.remove_knowledge,
+        done=_("“%(title)s” was removed from the knowledge list.") % {"title": entry.title},
+    )
 
 
 @login_required
 def result_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    pa = partnership_access(request, slug)
-    group = _community(pa, pk)
-    if _closed(request, group):
-        return redirect("learning:community", slug=slug, pk=group.pk)
-    pa.require(services.writes_for(pa, group))
-    form = ResultForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_result(group, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_validation_error(form, exc)
-        else:
-            messages.success(request, _("The result was added. The whole partnership sees it on its overview."))
-            return redirect("learning:community", slug=slug, pk=group.pk)
-    return render(request, "learning/result_form.html", _ctx(pa, group=group, form=form))
+    return _add_to_community(
+        request,
+        slug,
+        pk,
+        form_class=ResultForm,
+        add=services.add_result,
+        template="learning/result_form.html",
+        done=_("The result was added. The whole partnership sees it on its overview."),
+    )
 
 
 @login_required
@@ -310,15 +342,13 @@ def result_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     result = get_object_or_404(
         CommunityResult.objects.select_related("group"), group__partnership=pa.partnership, pk=pk
     )
-    if not _closed(request, result.group):
-        pa.require(services.writes_for(pa, result.group))
-        try:
-            services.remove_result(result)
-        except ValidationError as exc:
-            _errors_to_messages(request, exc)
-        else:
-            messages.success(request, _("The result “%(title)s” was removed.") % {"title": result.title})
-    return redirect("learning:community", slug=slug, pk=result.group_id)
+    return _remove_from_community(
+        request,
+        pa,
+        result,
+        remove=services.remove_result,
+        done=_("The result “%(title)s” was removed.") % {"title": result.title},
+    )
 
 
 # --- Action research ------------------------------------------------------------------------
