@@ -11,7 +11,9 @@ It prints, each on its own line:
    dictionaries, the ratio, and whether both give the same matching (skipped when the library is missing);
 2. ``resident_optimal`` at national size (default 1,000,000 x 250,000, 10 choices each) on a uniform instance
    and on a skewed one (a few very popular hospitals, every hospital ranking by one shared score), one call
-   from string-keyed dictionaries, conversion included, with the peak memory of the process;
+   from string-keyed dictionaries, conversion included, with the peak memory of the process (``--repeat N``:
+   N calls and their median; ``--phases``: then also checking and conversion, deferred acceptance and the
+   result dict, each timed on its own);
 3. the optimal mode (maximum total score) at national size, solved per region (default 35 regions).
 
 Instances are random with a fixed seed; capacities are 1-7 places (4 on average, so places = residents).
@@ -28,6 +30,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import numpy as np
@@ -38,8 +41,9 @@ HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 sys.path.insert(0, str(HERE.parent))
 
+from werkplaats.matching.instance import build_instance  # noqa: E402
 from werkplaats.matching.optimal import max_score_by_region  # noqa: E402
-from werkplaats.matching.stable import resident_optimal  # noqa: E402
+from werkplaats.matching.stable import deferred_acceptance, named_matching, resident_optimal  # noqa: E402
 
 Prefs = dict[str, list[str]]
 
@@ -168,17 +172,33 @@ def compare(residents: int, hospitals: int, choices: int) -> None:
     )
 
 
-def national(residents: int, hospitals: int, choices: int, skewed: bool) -> None:
+def national(residents: int, hospitals: int, choices: int, skewed: bool, repeat: int, phases: bool) -> None:
     rp, hp, cap, _ = instance(residents, hospitals, choices, skewed=skewed)
     before = peak_mb()
-    result, seconds = timed(resident_optimal, rp, hp, cap)
-    matched = sum(h is not None for h in result.values())
     kind = "skewed " if skewed else "uniform"
-    print(
-        f"stable {kind} {residents:,} x {hospitals:,}, {choices} choices: {seconds:.2f} s "
-        f"({CPU['seconds']:.2f} s CPU), {matched:,} matched, peak memory {peak_mb():,.0f} MB "
-        f"(instance built: {before:,.0f} MB), load average {os.getloadavg()[0]:.1f}"
-    )
+    walls, cpus = [], []
+    for _ in range(repeat):
+        result, seconds = timed(resident_optimal, rp, hp, cap)
+        walls.append(seconds)
+        cpus.append(CPU["seconds"])
+        matched = sum(h is not None for h in result.values())
+        del result
+        print(
+            f"stable {kind} {residents:,} x {hospitals:,}, {choices} choices: {seconds:.2f} s "
+            f"({CPU['seconds']:.2f} s CPU), {matched:,} matched, peak memory {peak_mb():,.0f} MB "
+            f"(instance built: {before:,.0f} MB), load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+    if repeat > 1:
+        print(f"stable {kind} median of {repeat}: {median(walls):.2f} s ({median(cpus):.2f} s CPU)")
+    if phases:
+        built, seconds = timed(build_instance, rp, hp, cap)
+        parts = [f"build_instance {seconds:.2f} s ({CPU['seconds']:.2f} s CPU)"]
+        match, seconds = timed(deferred_acceptance, built)
+        parts.append(f"deferred_acceptance {seconds:.2f} s ({CPU['seconds']:.2f} s CPU)")
+        _, seconds = timed(named_matching, built, match)
+        parts.append(f"result dict {seconds:.2f} s ({CPU['seconds']:.2f} s CPU)")
+        print(f"stable {kind} phases: " + ", ".join(parts))
 
 
 def optimal(residents: int, hospitals: int, choices: int, regions: int) -> None:
@@ -202,12 +222,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--compare-hospitals", type=int, default=2_000)
     parser.add_argument("--regions", type=int, default=35)
     parser.add_argument("--skip", action="append", default=[], choices=["compare", "stable", "optimal"])
+    parser.add_argument("--repeat", type=int, default=1, help="calls of resident_optimal per instance (median)")
+    parser.add_argument("--phases", action="store_true", help="also time the phases of resident_optimal")
     args = parser.parse_args(argv)
     if "compare" not in args.skip:
         compare(args.compare_residents, args.compare_hospitals, args.choices)
     if "stable" not in args.skip:
-        national(args.residents, args.hospitals, args.choices, skewed=False)
-        national(args.residents, args.hospitals, args.choices, skewed=True)
+        for skewed in (False, True):
+            national(args.residents, args.hospitals, args.choices, skewed, args.repeat, args.phases)
     if "optimal" not in args.skip:
         optimal(args.residents, args.hospitals, args.choices, args.regions)
 

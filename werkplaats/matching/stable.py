@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .instance import Instance, InstanceError, IntArray, build_instance
+from .instance import PACKED_BITS, Instance, InstanceError, IntArray, build_instance
 
-__all__ = ["InstanceError", "deferred_acceptance", "resident_optimal"]
+__all__ = ["InstanceError", "deferred_acceptance", "named_matching", "resident_optimal"]
 
 
 def _ranges(starts: IntArray, lengths: IntArray) -> IntArray:
@@ -45,6 +45,7 @@ def deferred_acceptance(instance: Instance) -> IntArray:
     slot_rank = np.full(int(offset[-1]), empty, dtype=np.int64)
     slot_res = np.full(int(offset[-1]), -1, dtype=np.int64)
     stride = int(rank.max()) + 2 if rank.size else 1
+    key_bits = (len(capacity) * stride).bit_length()
 
     free = np.flatnonzero(nxt < end)
     while free.size:
@@ -80,7 +81,19 @@ def deferred_acceptance(instance: Instance) -> IntArray:
         cand_h = np.concatenate([np.repeat(touched, capacity[touched]), to])
         cand_rank = np.concatenate([slot_rank[slots], their_rank])
         cand_res = np.concatenate([slot_res[slots], who])
-        order = np.argsort(cand_h * stride + np.minimum(cand_rank, stride - 1), kind="stable")
+        # Sort by hospital, then rank (empty slots last): one int64 sort of the key with the candidate's index in
+        # the low bits, or an argsort when that does not fit. Ties are empty slots only, in any order.
+        key = cand_h * stride
+        key += np.minimum(cand_rank, stride - 1)
+        index_bits = max(1, (cand_h.size - 1).bit_length())
+        if key_bits + index_bits <= PACKED_BITS:
+            key <<= index_bits
+            key |= np.arange(cand_h.size, dtype=np.int64)
+            key.sort()
+            order = key & ((1 << index_bits) - 1)
+        else:
+            order = np.argsort(key)
+        del key
         cand_h, cand_rank, cand_res = cand_h[order], cand_rank[order], cand_res[order]
         group_size = capacity[touched] + received
         group_start = np.cumsum(group_size) - group_size
@@ -97,9 +110,9 @@ def deferred_acceptance(instance: Instance) -> IntArray:
     slot_hospital = np.repeat(np.arange(len(capacity), dtype=np.int64), capacity)
     held = slot_res >= 0
     holders = slot_res[held]
-    if np.unique(holders).size != holders.size:  # pragma: no cover - an invariant of the loop above
-        raise AssertionError("a resident holds two places")
     match[holders] = slot_hospital[held]
+    if np.count_nonzero(match >= 0) != holders.size:  # pragma: no cover - an invariant of the loop above
+        raise AssertionError("a resident holds two places")
     return match
 
 
@@ -116,7 +129,11 @@ def resident_optimal(
     missing, negative or non-int capacity, or values of the wrong type.
     """
     instance = build_instance(resident_prefs, hospital_prefs, capacities)
-    match = deferred_acceptance(instance)
+    return named_matching(instance, deferred_acceptance(instance))
+
+
+def named_matching(instance: Instance, match: IntArray) -> dict[Any, Any]:
+    """Every resident of the instance mapped to the hospital of ``match`` (a hospital number, -1 is None)."""
     names: list[Hashable | None] = [*instance.hospitals, None]  # index -1 is "unmatched"
     if len(match) == 0:
         return {}
