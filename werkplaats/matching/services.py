@@ -12,20 +12,28 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import (
+    BooleanField,
+    Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
+    Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
+    Window,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cast, Coalesce, Cos, Greatest, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -36,7 +44,7 @@ from werkplaats.notifications.services import notify
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Organisation, OrganisationKind, Role
 from werkplaats.recognitions.models import Recognition, valid_on_condition
-from werkplaats.trajectories.models import Status, TargetGroup, Trajectory
+from werkplaats.trajectories.models import FINAL_STATES, Status, TargetGroup, Trajectory
 from werkplaats.trajectories.services import can_manage
 
 from .models import (
@@ -243,13 +251,136 @@ def _score(
     return round(points), reasons
 
 
+# What an employer's recognitions for the qualification say on the start date, worst to best: the
+# best of them decides whether its place is a candidate, and otherwise why not.
+NOT_RECOGNISED, RECOGNISED_LATER, RECOGNITION_ENDED, RECOGNISED = 0, 1, 2, 3
+
+
+class _RoundHalfEven(Func):
+    """Python's ``round()`` of a non-negative float in SQL: halves go to the even neighbour, so that
+    the database ranks by exactly the score that ``_score`` shows."""
+
+    output_field = IntegerField()
+
+    # Every use of the value repeats its SQL (and parameters).
+    VALUE = "%(value)s"
+    CASE = (
+        "CAST(CASE WHEN %(value)s - FLOOR(%(value)s) < 0.5 THEN FLOOR(%(value)s) "
+        "WHEN %(value)s - FLOOR(%(value)s) > 0.5 THEN FLOOR(%(value)s) + 1 "
+        "WHEN FLOOR(FLOOR(%(value)s) / 2) * 2 = FLOOR(%(value)s) THEN FLOOR(%(value)s) "
+        "ELSE FLOOR(%(value)s) + 1 END AS INTEGER)"
+    )
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        pieces = self.CASE.split(self.VALUE)
+        return f"({sql})".join(pieces), [*params] * (len(pieces) - 1)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:
+        # round() of a double precision rounds halves to even there (rint).
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(ROUND(CAST({sql} AS double precision)) AS integer)", list(params)
+
+
+class _Total(Func):
+    """SUM as a window over every row of the result, before LIMIT: counts by condition."""
+
+    function = "SUM"
+    window_compatible = True
+    output_field = IntegerField()
+
+
+def _as_float(expression: Any) -> Cast:
+    return Cast(expression, FloatField())
+
+
+def _score_in_sql(
+    trajectory: Trajectory,
+    preference: LearnerPreference | None,
+    region_id: int | None,
+    origin: tuple[float, float] | None,
+) -> _RoundHalfEven:
+    """``_score`` as one SQL expression over a place annotated with ``km``, ``completed`` and
+    ``stopped``: the same parts, added in the same order in double precision and rounded the same
+    way, so that the database ranks by the scores shown. The tests hold the two to the same value."""
+    zero = _as_float(Value(0))
+    same_region = (
+        Case(When(employer__region_id=region_id, then=_as_float(Value(POINTS_SAME_REGION))), default=zero)
+        if region_id is not None
+        else zero
+    )
+    parts: list[Any] = []
+    if origin is not None:
+        limit = (preference.max_distance_km if preference else None) or DEFAULT_DISTANCE_KM
+        near = POINTS_DISTANCE * Greatest(zero, _as_float(Value(1)) - F("km") / Value(limit))
+        parts.append(Case(When(km__isnull=False, then=near), default=same_region))
+    else:
+        parts.append(same_region)
+    wanted = preference.hours_per_week if preference else None
+    if wanted:
+        parts.append(
+            Case(
+                When(
+                    hours_per_week__gt=0,
+                    hours_per_week__gte=wanted - 4,
+                    hours_per_week__lte=wanted + 4,
+                    then=_as_float(Value(POINTS_HOURS)),
+                ),
+                When(
+                    hours_per_week__gt=0,
+                    hours_per_week__gte=wanted - 8,
+                    hours_per_week__lte=wanted + 8,
+                    then=_as_float(Value(POINTS_HOURS / 2)),
+                ),
+                default=zero,
+            )
+        )
+    group = trajectory.learner.target_group
+    if group:
+        # The list holds the group's value as a JSON string: the same text on every database.
+        parts.append(
+            Case(
+                When(target_groups__icontains=f'"{group}"', then=_as_float(Value(POINTS_TARGET_GROUP))),
+                default=zero,
+            )
+        )
+    parts.append(Case(When(trainer_available=True, then=_as_float(Value(POINTS_TRAINER))), default=zero))
+    parts.append(
+        Case(
+            When(
+                Q(completed__gt=0) | Q(stopped__gt=0),
+                then=_as_float(POINTS_OUTCOMES * F("completed")) / _as_float(F("completed") + F("stopped")),
+            ),
+            default=_as_float(Value(POINTS_OUTCOMES / 2)),
+        )
+    )
+    points = parts[0]
+    for part in parts[1:]:
+        points = points + part
+    return _RoundHalfEven(ExpressionWrapper(points, output_field=FloatField()))
+
+
+# Why a candidate place is left out, in the order the checks are made.
+EXCLUSIONS = ("not_recognised", "not_yet", "ended", "period", "full")
+
+
 def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None) -> Suggestions:
     """Learning places for ``trajectory``, best first, and why other candidates are left out.
 
     Candidates are the places offered for the trajectory's qualification (same crebo). A place
     is suggested when its employer is recognised for that qualification on the planned start
-    date, the place is offered on that date, and it has a free place left. Four queries, however
-    many employers there are."""
+    date, the place is offered on that date, and it has a free place left (or the learner was
+    accepted there). One query finds, scores and ranks the candidates and counts them by reason;
+    only the first ``SHOWN`` rows come back, and reasons are written for those only. Four queries,
+    however many employers there are."""
     start = trajectory.planned_start or today or timezone.localdate()
     result = Suggestions(trajectory=trajectory, start=start)
     if trajectory.status != Status.SEARCHING:
@@ -261,65 +392,124 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     crebo = trajectory.qualification.crebo
     preference = preference_of(trajectory)
     origin = origin_of(trajectory, preference)
-
-    recognitions = Recognition.objects.filter(employer=OuterRef("employer"), crebo=crebo, withdrawn_at__isnull=True)
-    valid = recognitions.filter(valid_on_condition(start))
-    employer_trajectories = Trajectory.objects.filter(employer=OuterRef("employer"))
-    places = (
-        LearningPlace.objects.filter(crebo=crebo, employer__is_active=True)
-        .select_related("employer")
-        .annotate(
-            recognised=Exists(valid),
-            recognised_until=Subquery(valid.order_by(F("end_date").desc(nulls_first=True)).values("end_date")[:1]),
-            ended_before=Exists(recognitions.filter(end_date__lt=start)),
-            starts_after=Exists(recognitions.filter(start_date__gt=start)),
-            accepted=_accepted_not_yet_placed(),
-            placed=_placed_at("employer", crebo),
-            completed=_count(employer_trajectories.filter(status=Status.COMPLETED), "employer"),
-            stopped=_count(employer_trajectories.filter(status=Status.STOPPED), "employer"),
-            km=_haversine_km(_coordinate("latitude"), _coordinate("longitude"), origin)
-            if origin
-            else Value(None, output_field=FloatField()),
-        )
-    )
+    region_id = trajectory.learner.organisation.region_id
     asked = {
         r.place_id: r
         for r in PlacementRequest.objects.open().filter(trajectory=trajectory, place__crebo=crebo).order_by("-id")
     }
-    region_id = trajectory.learner.organisation.region_id
-    counts = {"ended": 0, "not_yet": 0, "not_recognised": 0, "period": 0, "full": 0}
-    suitable: list[Suggestion] = []
-    place: Any
-    for place in places:
-        request = asked.get(place.pk)
-        if not place.recognised:
-            key = "ended" if place.ended_before else "not_yet" if place.starts_after else "not_recognised"
-            counts[key] += 1
-            continue
-        if place.period_start > start or (place.period_end is not None and place.period_end < start):
-            counts["period"] += 1
-            continue
-        taken = place.accepted + place.placed
-        free = place.capacity - taken
-        # A place this learner was already accepted for stays on the list: it is theirs.
-        if free <= 0 and not (request is not None and request.status == RequestStatus.ACCEPTED):
-            counts["full"] += 1
-            continue
-        score, reasons = _score(place, trajectory, preference, region_id)
-        reasons.insert(
+    # A place this learner was already accepted for stays on the list even when full: it is theirs.
+    theirs = [place for place, r in asked.items() if r.status == RequestStatus.ACCEPTED]
+
+    # Each candidate joined to its employer's recognitions for the qualification, the employer's
+    # trajectories that take a place or have ended, and the place's accepted requests; grouped
+    # back to one row per place. The joins multiply rows, hence the distinct counts.
+    valid = Q(recognition__start_date__lte=start) & (
+        Q(recognition__end_date__isnull=True) | Q(recognition__end_date__gte=start)
+    )
+    not_placed = [status for status in Status if status not in PLACED_STATES]
+    # The coordinates are the same on every row of a place: as aggregates they stay out of the
+    # grouping, and the distance is computed once per place.
+    km = (
+        _haversine_km(Max(_coordinate("latitude")), Max(_coordinate("longitude")), origin)
+        if origin
+        else Value(None, output_field=FloatField())
+    )
+    reasons = {
+        "not_recognised": Q(recognised=NOT_RECOGNISED),
+        "not_yet": Q(recognised=RECOGNISED_LATER),
+        "ended": Q(recognised=RECOGNITION_ENDED),
+        "period": Q(recognised=RECOGNISED) & (Q(period_start__gt=start) | Q(period_end__lt=start)),
+        "full": Q(recognised=RECOGNISED, period_start__lte=start)
+        & (Q(period_end__isnull=True) | Q(period_end__gte=start))
+        & Q(free__lte=0)
+        & ~Q(pk__in=theirs),
+    }
+    left_out = Q()
+    for condition in reasons.values():
+        left_out |= condition
+    places: Any = (
+        LearningPlace.objects.filter(crebo=crebo, employer__is_active=True)
+        .annotate(
+            recognition=FilteredRelation(
+                "employer__recognitions",
+                condition=Q(employer__recognitions__crebo=crebo, employer__recognitions__withdrawn_at__isnull=True),
+            ),
+            history=FilteredRelation(
+                "employer__employer_trajectories",
+                condition=Q(employer__employer_trajectories__status__in=[*PLACED_STATES, *FINAL_STATES]),
+            ),
+            acceptance=FilteredRelation("requests", condition=Q(requests__status=RequestStatus.ACCEPTED)),
+        )
+        .annotate(
+            # Accepted requests count until the consultant confirms the placement; then the
+            # trajectory itself counts.
+            waiting=FilteredRelation(
+                "acceptance__trajectory", condition=Q(acceptance__trajectory__status__in=not_placed)
+            ),
+        )
+        .annotate(
+            # The best of the employer's recognitions: valid beats ended beats later.
+            recognised=Coalesce(
+                Max(
+                    Case(
+                        When(valid, then=Value(RECOGNISED)),
+                        When(recognition__end_date__lt=start, then=Value(RECOGNITION_ENDED)),
+                        When(recognition__start_date__gt=start, then=Value(RECOGNISED_LATER)),
+                    )
+                ),
+                Value(NOT_RECOGNISED),
+            ),
+            open_ended=Count("recognition", filter=valid & Q(recognition__end_date__isnull=True)),  # only > 0 matters
+            last_end=Max("recognition__end_date", filter=valid),
+            accepted=Count("waiting", distinct=True),
+            placed=Count(
+                "history",
+                distinct=True,
+                filter=Q(history__status__in=PLACED_STATES, history__qualification__crebo=crebo),
+            ),
+            completed=Count("history", distinct=True, filter=Q(history__status=Status.COMPLETED)),
+            stopped=Count("history", distinct=True, filter=Q(history__status=Status.STOPPED)),
+            km=km,
+        )
+        .annotate(
+            free=F("capacity") - F("accepted") - F("placed"),
+            recognised_until=Case(When(open_ended__gt=0, then=Value(None)), default=F("last_end")),
+        )
+        .annotate(
+            suitable=Case(When(left_out, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            score=_score_in_sql(trajectory, preference, region_id, origin),
+            **{
+                f"left_out_{key}": Window(_Total(Case(When(condition, then=Value(1)), default=Value(0))))
+                for key, condition in reasons.items()
+            },
+            total=Window(_Total(Value(1))),
+        )
+        .select_related("employer")
+        .order_by(F("suitable").desc(), "-score", F("km").asc(nulls_last=True), "employer__name", "pk")[:SHOWN]
+    )
+    rows = list(places)
+    counts = dict.fromkeys(EXCLUSIONS, 0)
+    if rows:
+        counts = {key: getattr(rows[0], f"left_out_{key}") for key in EXCLUSIONS}
+        result.more = max(0, rows[0].total - sum(counts.values()) - SHOWN)
+    for place in rows:
+        if not place.suitable:
+            break
+        score, texts = _score(place, trajectory, preference, region_id)
+        texts.insert(
             0,
             ngettext(
                 "%(free)d of %(capacity)d place free",
                 "%(free)d of %(capacity)d places free",
                 place.capacity,
             )
-            % {"free": max(free, 0), "capacity": place.capacity},
+            % {"free": max(place.free, 0), "capacity": place.capacity},
         )
-        suitable.append(Suggestion(place=place, score=score, reasons=reasons, free=free, km=place.km, request=request))
-
-    suitable.sort(key=lambda s: (-s.score, s.km if s.km is not None else float("inf"), s.place.employer.name))
-    result.suggestions = suitable[:SHOWN]
-    result.more = max(0, len(suitable) - SHOWN)
+        result.suggestions.append(
+            Suggestion(
+                place=place, score=score, reasons=texts, free=place.free, km=place.km, request=asked.get(place.pk)
+            )
+        )
     # Recognised on the start date, but offering no place for this qualification.
     offered = LearningPlace.objects.filter(employer=OuterRef("employer"), crebo=crebo)
     counts["no_place"] = (
