@@ -993,6 +993,7 @@ for _app in ORGANISATION_APPS:
     PUBLIC.update(getattr(_classification, "PUBLIC", {}))
     OTHER_ORGANISATION.update(getattr(_classification, "HIDDEN", {}))
     PERSONAL.update(getattr(_classification, "PERSONAL", {}))
+    ADMIN_OBJECTS.update(getattr(_classification, "ADMIN_OBJECTS", {}))
 
 
 def test_a_platform_administrator_opens_every_restricted_page(world: World) -> None:

@@ -31,11 +31,27 @@ PLACES: list[tuple[str, str, int, int, list[str], bool]] = [
     ("taveerne-de-bijland", "25252", 3, 28, [G.EARLY_SCHOOL_LEAVER], True),
     ("mantel-fietstechniek", "25231", 3, 32, [G.SHELTERED_WORK], True),
     ("doeleman-buiteninrichtingen", "25452", 2, 36, [G.EARLY_SCHOOL_LEAVER, G.WW], True),
+    # Its recognition for 25167 ended in 2025: a round shows why it cannot take anyone.
+    ("hilvers-bakkerij", "25167", 1, 32, [], True),
 ]
 PERIOD_START = datetime.date(2025, 1, 1)
 # The open request: the learner (first and last name) proposed to an employer's place.
 REQUEST = ("Mohamed", "Benali", "2-switch", "25167")
 CONSULTANT = "consultant@demo.nl"
+COORDINATOR = "coordinator@demo.nl"
+
+# A matching round in Groningen with a computed proposal waiting for review. The learners' rankings: (first
+# name, last name) -> employer slugs, best first. Employers' answers: slug -> declined learners.
+ROUND_NAME = "Start februari 2027"
+ROUND_START = datetime.date(2027, 2, 1)
+ROUND_PREFERENCES_UNTIL = datetime.date(2027, 1, 15)
+ROUND_RANKINGS: dict[tuple[str, str], list[str]] = {
+    ("Olena", "Kovalenko"): ["2-switch"],
+    ("Mohamed", "Benali"): ["2-switch", "hilvers-bakkerij"],
+    ("Lotte", "Bakker"): ["eska"],
+    ("Ruben", "Smit"): ["doeleman-buiteninrichtingen"],
+}
+ROUND_DECLINED: dict[str, list[tuple[str, str]]] = {"doeleman-buiteninrichtingen": [("Ruben", "Smit")]}
 
 
 @transaction.atomic
@@ -59,7 +75,7 @@ def load() -> int:
             },
         )
         added += created
-    return added + _request()
+    return added + _request() + _round()
 
 
 def _request() -> int:
@@ -77,4 +93,52 @@ def _request() -> int:
         propose_place(trajectory, place, by=consultant, message="Mohamed heeft ervaring in de winkel van zijn oom.")
     except ValidationError:
         return 0  # the demo changed (no recognition on the start date, no free place): no request then
+    return 1
+
+
+def _round() -> int:
+    """The demo round, ranked and computed; 1 when it was added."""
+    from . import rounds
+    from .models import MatchingRound, RoundLearner, RoundPlace
+
+    coordinator = User.objects.filter(email=COORDINATOR).first()
+    consultant = User.objects.filter(email=CONSULTANT).first()
+    region = Organisation.objects.filter(slug="gemeente-groningen").values_list("region", flat=True).first()
+    if coordinator is None or consultant is None or region is None:
+        return 0
+    if MatchingRound.objects.filter(name=ROUND_NAME).exists():
+        return 0
+    from werkplaats.organisations.models import Region
+
+    if not rounds._searching_in(Region.objects.get(pk=region)).exists():
+        return 0  # the demo was loaded without trajectories: no round then
+
+    matching_round = rounds.create_round(
+        region=Region.objects.get(pk=region),
+        name=ROUND_NAME,
+        start_date=ROUND_START,
+        preferences_until=ROUND_PREFERENCES_UNTIL,
+        by=coordinator,
+    )
+    learners = {
+        (row.trajectory.learner.first_name, row.trajectory.learner.last_name): row
+        for row in RoundLearner.objects.filter(round=matching_round).select_related("trajectory__learner")
+    }
+    places = {
+        (row.place.employer.slug, row.place.crebo): row
+        for row in RoundPlace.objects.filter(round=matching_round).select_related("place__employer")
+    }
+    for name, slugs in ROUND_RANKINGS.items():
+        learner = learners.get(name)
+        if learner is None or learner.trajectory.qualification is None:
+            continue
+        crebo = learner.trajectory.qualification.crebo
+        ranked = [places[(slug, crebo)].pk for slug in slugs if (slug, crebo) in places]
+        rounds.save_learner_ranking(learner, {pk: rank for rank, pk in enumerate(ranked, 1)}, by=consultant)
+    for slug, names in ROUND_DECLINED.items():
+        for place in [p for (s, _crebo), p in places.items() if s == slug]:
+            declined = {learners[n].pk: (None, True) for n in names if n in learners}
+            if declined:
+                rounds.save_employer_answers(place, declined, by=coordinator)
+    rounds.compute(matching_round, by=coordinator)
     return 1

@@ -198,3 +198,34 @@ class PlacementRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REQUEST_STATES
+
+
+# The batch matching rounds live in their own module; Django finds models through this one.
+from .round_models import (  # noqa: E402
+    ChoiceNote,
+    EmployerChoice,
+    LearnerChoice,
+    MatchingRound,
+    Outcome,
+    PlaceNote,
+    RoundLearner,
+    RoundPlace,
+    RoundStatus,
+)
+
+__all__ = [
+    "EMPLOYER_ROLES",
+    "ChoiceNote",
+    "EmployerChoice",
+    "LearnerChoice",
+    "LearnerPreference",
+    "LearningPlace",
+    "MatchingRound",
+    "Outcome",
+    "PlaceNote",
+    "PlacementRequest",
+    "RequestStatus",
+    "RoundLearner",
+    "RoundPlace",
+    "RoundStatus",
+]

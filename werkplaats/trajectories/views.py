@@ -300,6 +300,19 @@ def _stop_reason_label(value: str) -> str:
     return str(StopReason(value).label) if value in StopReason.values else value
 
 
+def _open_matching_rounds(request: HttpRequest, trajectory: Trajectory) -> list[Any]:
+    """The open matching rounds of a searching trajectory in which the user ranks places for it."""
+    if trajectory.status != Status.SEARCHING:
+        return []
+    from werkplaats.matching import rounds
+    from werkplaats.matching.models import RoundLearner, RoundStatus
+
+    rows = RoundLearner.objects.filter(trajectory=trajectory, round__status=RoundStatus.OPEN).select_related(
+        "round", "trajectory__learner"
+    )
+    return [row for row in rows if rounds.can_rank_learner(request.user, row)]
+
+
 def _detail_context(
     request: HttpRequest, trajectory: Trajectory, *, bound: TransitionForm | None = None
 ) -> dict[str, Any]:
@@ -323,6 +336,7 @@ def _detail_context(
     manage = services.can_manage(request.user, trajectory)
     sections = work.sections(trajectory)
     return {
+        "matching_rounds": _open_matching_rounds(request, trajectory),
         "trajectory": trajectory,
         "learner": trajectory.learner,
         "timing": timing,
