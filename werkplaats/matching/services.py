@@ -713,6 +713,26 @@ def withdraw_request(request: PlacementRequest, *, by: Any, reason: str = "") ->
     request.reason = reason.strip()
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "reason", "decided_at"])
+    # The employer's staff stop waiting for (or keeping a place for) this learner.
+    first_name = request.trajectory.learner.first_name
+    qualification = request.trajectory.qualification.name if request.trajectory.qualification else ""
+    employer = request.employer
+    pk = request.pk
+
+    def message_for_employer() -> str:
+        return _("The request for %(name)s (%(qualification)s) was withdrawn.") % {
+            "name": first_name,
+            "qualification": qualification,
+        }
+
+    transaction.on_commit(
+        lambda: notify(
+            employer_staff(employer),
+            message=message_for_employer,
+            url=reverse("matching:request", kwargs={"pk": pk}),
+            key=f"matching:request:{pk}:withdrawn",
+        )
+    )
     return request
 
 

@@ -172,6 +172,16 @@ def test_withdrawing_frees_the_place(w: World, committed: Any) -> None:
     assert free_places(_place(w.near)) == 2
 
 
+def test_withdrawing_tells_the_employers_staff(w: World, committed: Any) -> None:
+    request = _proposed(w, committed)
+
+    committed(withdraw_request, request, by=w.consultant, reason="Andere plek gevonden")
+
+    told = Notification.objects.get(key=f"matching:request:{request.pk}:withdrawn")
+    assert told.recipient == w.trainer
+    assert "Noor" in told.message and "Jansen" not in told.message
+
+
 def test_a_placed_learner_is_counted_once_not_as_request_and_placement(w: World, committed: Any) -> None:
     request = _proposed(w, committed)
     answer_request(request, accept=True, by=w.trainer)
