@@ -154,6 +154,7 @@ def test_the_coordinator_reviews_the_proposal_with_reasons_and_the_comparison(w:
     assert "Proposal" in page and "Stable matching compared with the highest total score" in page
     comparison = matching_round.comparison
     assert f"{comparison['matched']} learners matched, {comparison['unmatched']} without a place" in page
+    assert comparison["differs"] == 0 and "the highest total score is the same as the stable matching" in page
     matched, unmatched = page.split("Learners with a place")[1].split("Learners without a place, and why")
     assert "Noor Jansen" in matched and "Schoonmaak Noord" in matched
     assert "Anna Round" in unmatched
