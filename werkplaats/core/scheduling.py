@@ -27,6 +27,7 @@ DAILY_JOBS = [
     "werkplaats.meetings.tasks.send_event_reminders",
     "werkplaats.meetings.guest_tasks.send_guest_reminders",
     "werkplaats.notifications.tasks.send_notification_digests",
+    "werkplaats.matching.counts.refresh_matching_counts",  # a recount: changes nothing when the counts are right
 ]
 
 

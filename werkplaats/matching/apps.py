@@ -10,8 +10,10 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from werkplaats.audit.registry import register
 
-        from . import models
+        from . import counts, models
 
         register(models.LearningPlace, organisation=lambda place: place.employer_id)
         register(models.PlacementRequest, organisation=lambda request: request.employer_id)
         register(models.LearnerPreference)
+        # Keep the stored counts of the learning places right on every change.
+        counts.connect()

@@ -229,3 +229,8 @@ __all__ = [
     "RoundPlace",
     "RoundStatus",
 ]
+
+# The counts the suggestions read, kept up to date by counts.py.
+from .count_models import PlaceCounts  # noqa: E402
+
+__all__ += ["PlaceCounts"]

@@ -44,9 +44,10 @@ from werkplaats.notifications.services import notify
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Organisation, OrganisationKind, Role
 from werkplaats.recognitions.models import Recognition, valid_on_condition
-from werkplaats.trajectories.models import FINAL_STATES, Status, TargetGroup, Trajectory
+from werkplaats.trajectories.models import Status, TargetGroup, Trajectory
 from werkplaats.trajectories.services import can_manage
 
+from .counts import PLACED_STATES, _count  # PLACED_STATES: a trajectory in these states occupies a place
 from .models import (
     ALLOWED_REQUEST_TRANSITIONS,
     EMPLOYER_ROLES,
@@ -60,8 +61,6 @@ EARTH_RADIUS_KM = 6371.0
 DEFAULT_DISTANCE_KM = 50  # beyond this a place earns no points for distance, unless the learner set a limit
 SHOWN = 25  # suggestions on the page
 
-# A trajectory in these states occupies a place at its employer.
-PLACED_STATES = (Status.PLACED, Status.IN_PROGRESS, Status.ASSESSMENT)
 
 # The parts of the score (adding up to 100).
 POINTS_DISTANCE = 40
@@ -101,12 +100,6 @@ def can_see_capacity(user: Any) -> bool:
 # --- Counting in the database -----------------------------------------------------------------
 
 
-def _count(queryset: QuerySet[Any], group_by: str) -> Coalesce:
-    """The number of rows of ``queryset`` (already filtered on an OuterRef), as a subquery."""
-    counted = queryset.order_by().values(group_by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def _accepted_not_yet_placed(place_ref: str = "pk") -> Coalesce:
     """Accepted requests whose learner is not placed yet: once the consultant confirms the
     placement, the trajectory itself counts, so the request no longer does."""
@@ -131,6 +124,11 @@ def _haversine_km(latitude: Combinable, longitude: Combinable, origin: tuple[flo
     lat, lon = Radians(latitude), Radians(longitude)
     a = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lon - lon0) / 2), 2)
     return 2 * EARTH_RADIUS_KM * ASin(Sqrt(a))
+
+
+def _stored(name: str) -> Coalesce:
+    """A stored count of the place (``PlaceCounts``), as an aggregate of a grouped query."""
+    return Coalesce(Max(f"counts__{name}"), Value(0))
 
 
 def _coordinate(name: str) -> Coalesce:
@@ -379,8 +377,9 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     is suggested when its employer is recognised for that qualification on the planned start
     date, the place is offered on that date, and it has a free place left (or the learner was
     accepted there). One query finds, scores and ranks the candidates and counts them by reason;
-    only the first ``SHOWN`` rows come back, and reasons are written for those only. Four queries,
-    however many employers there are."""
+    only the first ``SHOWN`` rows come back, and reasons are written for those only. It reads the
+    stored counts of each place (``PlaceCounts``, kept right by ``counts.py``) rather than counting
+    trajectories and requests. Four queries, however many employers there are."""
     start = trajectory.planned_start or today or timezone.localdate()
     result = Suggestions(trajectory=trajectory, start=start)
     if trajectory.status != Status.SEARCHING:
@@ -400,13 +399,11 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     # A place this learner was already accepted for stays on the list even when full: it is theirs.
     theirs = [place for place, r in asked.items() if r.status == RequestStatus.ACCEPTED]
 
-    # Each candidate joined to its employer's recognitions for the qualification, the employer's
-    # trajectories that take a place or have ended, and the place's accepted requests; grouped
-    # back to one row per place. The joins multiply rows, hence the distinct counts.
+    # Each candidate joined to its stored counts (one row) and its employer's recognitions for the
+    # qualification (usually one), grouped back to one row per place.
     valid = Q(recognition__start_date__lte=start) & (
         Q(recognition__end_date__isnull=True) | Q(recognition__end_date__gte=start)
     )
-    not_placed = [status for status in Status if status not in PLACED_STATES]
     # The coordinates are the same on every row of a place: as aggregates they stay out of the
     # grouping, and the distance is computed once per place.
     km = (
@@ -428,23 +425,13 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     for condition in reasons.values():
         left_out |= condition
     places: Any = (
-        LearningPlace.objects.filter(crebo=crebo, employer__is_active=True)
+        # Every place has its row of counts; its crebo lets the database read only the rows of the
+        # qualification.
+        LearningPlace.objects.filter(crebo=crebo, counts__crebo=crebo, employer__is_active=True)
         .annotate(
             recognition=FilteredRelation(
                 "employer__recognitions",
                 condition=Q(employer__recognitions__crebo=crebo, employer__recognitions__withdrawn_at__isnull=True),
-            ),
-            history=FilteredRelation(
-                "employer__employer_trajectories",
-                condition=Q(employer__employer_trajectories__status__in=[*PLACED_STATES, *FINAL_STATES]),
-            ),
-            acceptance=FilteredRelation("requests", condition=Q(requests__status=RequestStatus.ACCEPTED)),
-        )
-        .annotate(
-            # Accepted requests count until the consultant confirms the placement; then the
-            # trajectory itself counts.
-            waiting=FilteredRelation(
-                "acceptance__trajectory", condition=Q(acceptance__trajectory__status__in=not_placed)
             ),
         )
         .annotate(
@@ -461,14 +448,12 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
             ),
             open_ended=Count("recognition", filter=valid & Q(recognition__end_date__isnull=True)),  # only > 0 matters
             last_end=Max("recognition__end_date", filter=valid),
-            accepted=Count("waiting", distinct=True),
-            placed=Count(
-                "history",
-                distinct=True,
-                filter=Q(history__status__in=PLACED_STATES, history__qualification__crebo=crebo),
-            ),
-            completed=Count("history", distinct=True, filter=Q(history__status=Status.COMPLETED)),
-            stopped=Count("history", distinct=True, filter=Q(history__status=Status.STOPPED)),
+            # Accepted requests count until the consultant confirms the placement; then the
+            # trajectory itself counts (see counts.py). One row per place: the maximum is its value.
+            accepted=_stored("accepted"),
+            placed=_stored("placed"),
+            completed=_stored("completed"),
+            stopped=_stored("stopped"),
             km=km,
         )
         .annotate(
