@@ -189,6 +189,8 @@ def test_a_consultant_sees_only_their_learners_and_the_result_only_once_publishe
 
     assert "Noor Jansen" in page and "Anna Round" in page and "Sem Round" not in page
     assert "Your learners in this round" in page
+    assert "Open a learner to rank the places" in page
+    assert "No places in this round." not in page  # the places are the coordinator's and the employers' list
     assert 'id="result"' not in page and "Schoonmaak Noord" not in page
     assert reverse("matching:round-compute", args=[matching_round.pk]) not in page
 
