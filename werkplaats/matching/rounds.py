@@ -50,7 +50,7 @@ from .models import (
     RoundStatus,
 )
 from .optimal import blocking_pairs, max_score, total_score
-from .services import PLACED_STATES, _accepted_not_yet_placed, _count, _score, employer_staff
+from .services import _count, _score, employer_staff, with_use
 from .stable import resident_optimal
 
 EARTH_RADIUS_KM = 6371.0
@@ -111,20 +111,6 @@ def _searching_in(region: Region) -> QuerySet[Trajectory]:
     )
 
 
-def _places_with_free(places: QuerySet[LearningPlace]) -> QuerySet[LearningPlace]:
-    """Places annotated with their free places now: the offer minus accepted requests not yet placed and the
-    learners placed at the employer for that qualification."""
-    return places.annotate(
-        accepted=_accepted_not_yet_placed(),
-        placed=_count(
-            Trajectory.objects.filter(
-                employer=OuterRef("employer"), status__in=PLACED_STATES, qualification__crebo=OuterRef("crebo")
-            ),
-            "employer",
-        ),
-    ).annotate(free=F("capacity") - F("accepted") - F("placed"))
-
-
 @transaction.atomic
 def collect(matching_round: MatchingRound, *, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Add the region's searching trajectories and the places offered for their qualifications; returns how many
@@ -143,7 +129,7 @@ def collect(matching_round: MatchingRound, *, now: datetime.datetime | None = No
     offered = LearningPlace.objects.filter(
         employer__region=matching_round.region, employer__is_active=True, crebo__in=crebos
     ).exclude(pk__in=RoundPlace.objects.filter(round=matching_round).values("place"))
-    with_free: list[Any] = list(_places_with_free(offered))
+    with_free: list[Any] = list(with_use(offered))
     new_places = [
         RoundPlace(round=matching_round, place_id=place.pk, capacity=max(0, min(place.free, place.capacity)))
         for place in with_free
@@ -354,7 +340,7 @@ def _place_facts(place_ids: Any, start: datetime.date) -> dict[int, Any]:
     employer_trajectories = Trajectory.objects.filter(employer=OuterRef("employer"))
     return {
         place.pk: place
-        for place in _places_with_free(LearningPlace.objects.filter(pk__in=place_ids))
+        for place in with_use(LearningPlace.objects.filter(pk__in=place_ids))
         .select_related("employer__municipality")
         .annotate(
             recognised=Exists(valid),

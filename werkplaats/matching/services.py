@@ -111,11 +111,9 @@ def _accepted_not_yet_placed(place_ref: str = "pk") -> Coalesce:
     )
 
 
-def _placed_at(employer_ref: str, crebo: str | None = None) -> Coalesce:
-    trajectories = Trajectory.objects.filter(employer=OuterRef(employer_ref), status__in=PLACED_STATES)
-    if crebo is not None:
-        trajectories = trajectories.filter(qualification__crebo=crebo)
-    return _count(trajectories, "employer")
+def _placed_at(employer_ref: str) -> Coalesce:
+    """Learners placed at the employer, for any qualification."""
+    return _count(Trajectory.objects.filter(employer=OuterRef(employer_ref), status__in=PLACED_STATES), "employer")
 
 
 def _haversine_km(latitude: Combinable, longitude: Combinable, origin: tuple[float, float]) -> Combinable:
@@ -556,28 +554,28 @@ def employer_staff(employer: Organisation) -> list[Any]:
     )
 
 
+def with_use(places: QuerySet[LearningPlace]) -> QuerySet[LearningPlace]:
+    """Places annotated with ``accepted`` (requests accepted, learner not placed yet), ``placed`` (learners
+    placed at the employer for the place's qualification) and ``free`` (the places left), in the same query."""
+    return places.annotate(
+        accepted=_accepted_not_yet_placed(),
+        placed=_count(
+            Trajectory.objects.filter(
+                employer=OuterRef("employer"), status__in=PLACED_STATES, qualification__crebo=OuterRef("crebo")
+            ),
+            "employer",
+        ),
+    ).annotate(free=F("capacity") - F("accepted") - F("placed"))
+
+
 def free_places(place: LearningPlace) -> int:
-    annotated: Any = LearningPlace.objects.annotate(
-        accepted=_accepted_not_yet_placed(), placed=_placed_at("employer", place.crebo)
-    ).get(pk=place.pk)
-    return place.capacity - annotated.accepted - annotated.placed
+    annotated: Any = with_use(LearningPlace.objects.filter(pk=place.pk)).get()
+    return int(annotated.free)
 
 
 def places_with_use(employer: Organisation) -> QuerySet[LearningPlace]:
     """The employer's offer, each with its accepted requests and placed learners (one query)."""
-    return (
-        LearningPlace.objects.filter(employer=employer)
-        .annotate(
-            accepted=_accepted_not_yet_placed(),
-            placed=_count(
-                Trajectory.objects.filter(
-                    employer=OuterRef("employer"), status__in=PLACED_STATES, qualification__crebo=OuterRef("crebo")
-                ),
-                "employer",
-            ),
-        )
-        .order_by("crebo")
-    )
+    return with_use(LearningPlace.objects.filter(employer=employer)).order_by("crebo")
 
 
 @transaction.atomic
