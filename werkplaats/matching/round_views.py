@@ -3,7 +3,8 @@ coordinator's actions check ``rounds.runs``, rankings ``can_rank_learner`` and `
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,14 +32,23 @@ from .models import (
     RoundPlace,
 )
 from .round_forms import CapacityForm, EmployerAnswerForm, LearnerRankingForm, RoundForm
+from .views import _posted
 
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
+T = TypeVar("T")
 
 
 def _round(request: HttpRequest, pk: int) -> MatchingRound:
     return get_object_or_404(MatchingRound.objects.visible_to(request.user).select_related("region"), pk=pk)
+
+
+def _attempt(request: HttpRequest, action: Callable[[], T]) -> T | None:
+    """Run one of the coordinator's actions; a refusal (a closed round, a stale proposal) becomes the message
+    the coordinator reads on the round's page."""
+    try:
+        return action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
 
 
 def _run_round(request: HttpRequest, pk: int) -> MatchingRound:
@@ -160,11 +170,9 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_collect(request: HttpRequest, pk: int) -> HttpResponse:
     matching_round = _run_round(request, pk)
-    try:
-        learners, places = rounds.collect(matching_round)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    added = _attempt(request, lambda: rounds.collect(matching_round))
+    if added is not None:
+        learners, places = added
         messages.success(
             request,
             _("Lists brought up to date: %(learners)s and %(places)s added.")
@@ -180,11 +188,8 @@ def round_collect(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
     matching_round = _run_round(request, pk)
-    try:
-        result = rounds.compute(matching_round, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    result = _attempt(request, lambda: rounds.compute(matching_round, by=request.user))
+    if result is not None:
         messages.success(
             request,
             _(
@@ -200,11 +205,8 @@ def round_compute(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     matching_round = _run_round(request, pk)
-    try:
-        result = rounds.publish(matching_round, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    published = _attempt(request, lambda: rounds.publish(matching_round, by=request.user))
+    if published is not None:
         messages.success(
             request,
             ngettext(
@@ -212,9 +214,9 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 "consultants and employers are told.",
                 "The round is published: %(matched)d placements wait for their consultant's confirmation; the "
                 "consultants and employers are told.",
-                result.matched,
+                published.matched,
             )
-            % {"matched": result.matched},
+            % {"matched": published.matched},
         )
     return redirect(matching_round)
 
@@ -342,11 +344,7 @@ def round_place(request: HttpRequest, pk: int, place: int) -> HttpResponse:
 def round_learner_remove(request: HttpRequest, pk: int, learner: int) -> HttpResponse:
     matching_round = _run_round(request, pk)
     row = get_object_or_404(RoundLearner.objects.filter(round=matching_round).select_related("round"), pk=learner)
-    try:
-        rounds.remove_learner(row, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if _attempt(request, lambda: rounds.remove_learner(row, by=request.user) or True):  # True: it was done
         messages.success(request, _("The learner is taken out of the round."))
     return redirect(matching_round)
 
@@ -356,10 +354,6 @@ def round_learner_remove(request: HttpRequest, pk: int, learner: int) -> HttpRes
 def round_place_remove(request: HttpRequest, pk: int, place: int) -> HttpResponse:
     matching_round = _run_round(request, pk)
     row = get_object_or_404(RoundPlace.objects.filter(round=matching_round).select_related("round"), pk=place)
-    try:
-        rounds.remove_place(row, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
+    if _attempt(request, lambda: rounds.remove_place(row, by=request.user) or True):  # True: it was done
         messages.success(request, _("The place is taken out of the round."))
     return redirect(matching_round)
