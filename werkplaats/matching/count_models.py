@@ -1,18 +1,21 @@
-"""What the suggestions count for each learning place, stored so that a search over thousands of
-places reads them instead of counting trajectories and requests every time. ``counts.py`` keeps each
-row equal to a fresh count whenever a trajectory, request or place changes."""
+"""What the suggestions need to know of each learning place beyond the place itself, stored so that a
+search over thousands of places reads one row per place instead of counting trajectories and requests
+and looking up employers and recognitions every time. ``counts.py`` keeps each row equal to a fresh
+count whenever a trajectory, request, place, recognition, employer or municipality changes."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.organisations.models import Organisation
+from werkplaats.organisations.models import Organisation, Region
 
 
 class PlaceCounts(models.Model):
     """One row per learning place. ``accepted`` and ``placed`` are the place's own; ``completed``
-    and ``stopped`` are the employer's (every qualification), repeated on each of its places."""
+    and ``stopped`` are the employer's (every qualification), repeated on each of its places, as are
+    the employer's facts (active, name, region, coordinates) and its recognitions for the place's
+    qualification."""
 
     place = models.OneToOneField(
         "matching.LearningPlace",
@@ -34,6 +37,25 @@ class PlaceCounts(models.Model):
     )
     completed = models.PositiveIntegerField(_("completed at the employer"), default=0)
     stopped = models.PositiveIntegerField(_("stopped at the employer"), default=0)
+    # The employer's facts that the suggestions filter, score and sort by.
+    active = models.BooleanField(_("employer active"), default=True)
+    employer_name = models.CharField(_("employer name"), max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employer's region"),
+    )
+    # The employer's coordinates, or else its municipality's.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
+    # The employer's recognitions for the place's qualification that were not withdrawn. Their periods
+    # never overlap; when there is exactly one (nearly always), its period is stored too.
+    recognitions = models.PositiveSmallIntegerField(_("recognitions"), default=0)
+    recognition_start = models.DateField(_("recognised from"), null=True, blank=True)
+    recognition_end = models.DateField(_("recognised until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("learning place counts")

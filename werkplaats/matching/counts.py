@@ -1,13 +1,17 @@
 """The stored counts of each learning place (``PlaceCounts``), kept exactly equal to a fresh count.
 
 A row holds, for one place, the accepted requests whose learner is not placed yet and the trajectories
-placed at the employer for the place's qualification, and, for its employer, the completed and stopped
-trajectories. They change only when a trajectory (state, employer, qualification; created, deleted), a
-placement request (state, place, trajectory; created, deleted) or a learning place (employer, crebo;
-created, deleted) changes. Signals on those models recount the rows of the employers concerned from
-scratch, inside the same transaction: a rolled-back change takes its recount with it. No code changes
-those fields with ``QuerySet.update()`` or bulk operations, which send no signals; data loaded that way
-(a benchmark's COPY, a restore) is counted with ``manage.py refresh_matching_counts``, and the daily job
+placed at the employer for the place's qualification; for its employer, the completed and stopped
+trajectories, whether it is active, its name, region and coordinates (or its municipality's); and the
+employer's recognitions for the place's qualification. They change only when a trajectory (state,
+employer, qualification; created, deleted), a placement request (state, place, trajectory; created,
+deleted), a learning place (employer, crebo; created, deleted), a recognition (any change), an
+organisation (active, name, region, coordinates, municipality) or a municipality (coordinates) changes.
+Signals on those models recount the rows of the employers concerned from scratch, inside the same
+transaction: a rolled-back change takes its recount with it. The recognition import, which writes in
+bulk, sends ``recognitions_changed`` for the employers it touched. No other code changes those fields
+with ``QuerySet.update()`` or bulk operations, which send no signals; data loaded that way (a
+benchmark's COPY, a restore) is counted with ``manage.py refresh_matching_counts``, and the daily job
 does the same as a safety net (it reports the rows it corrected, normally none).
 
 On PostgreSQL a recount first takes a transaction lock per employer, in employer order: two transactions
@@ -28,6 +32,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django_tasks import task
 
 from werkplaats.core.scheduling import schedule_daily
+from werkplaats.organisations.models import Municipality, Organisation
+from werkplaats.recognitions.models import Recognition
+from werkplaats.recognitions.signals import recognitions_changed
 from werkplaats.trajectories.models import Status, Trajectory
 
 from .models import LearningPlace, PlaceCounts, PlacementRequest, RequestStatus
@@ -39,6 +46,11 @@ PLACED_STATES = (Status.PLACED, Status.IN_PROGRESS, Status.ASSESSMENT)
 TRAJECTORY_FIELDS = frozenset({"status", "employer", "employer_id", "qualification", "qualification_id"})
 REQUEST_FIELDS = frozenset({"status", "place", "place_id", "trajectory", "trajectory_id"})
 PLACE_FIELDS = frozenset({"employer", "employer_id", "crebo"})
+RECOGNITION_FIELDS = frozenset({"employer", "employer_id", "crebo", "start_date", "end_date", "withdrawn_at"})
+ORGANISATION_FIELDS = frozenset(
+    {"is_active", "name", "region", "region_id", "latitude", "longitude", "municipality", "municipality_id"}
+)
+MUNICIPALITY_FIELDS = frozenset({"latitude", "longitude"})
 
 LOCK_SPACE = 0x6D617463  # the first argument of the advisory locks: "matc"
 CHUNK = 2000  # employers recounted per statement by a full rebuild
@@ -56,6 +68,9 @@ def _count(queryset: QuerySet[Any], group_by: str) -> Coalesce:
 def counted(places: QuerySet[LearningPlace]) -> list[PlaceCounts]:
     """Fresh counts for ``places``, in one query."""
     at_employer = Trajectory.objects.filter(employer=OuterRef("employer"))
+    recognitions = Recognition.objects.filter(
+        employer=OuterRef("employer"), crebo=OuterRef("crebo"), withdrawn_at__isnull=True
+    ).order_by()
     rows = places.annotate(
         n_accepted=_count(
             PlacementRequest.objects.filter(place=OuterRef("pk"), status=RequestStatus.ACCEPTED).exclude(
@@ -68,10 +83,64 @@ def counted(places: QuerySet[LearningPlace]) -> list[PlaceCounts]:
         ),
         n_completed=_count(at_employer.filter(status=Status.COMPLETED), "employer"),
         n_stopped=_count(at_employer.filter(status=Status.STOPPED), "employer"),
-    ).values_list("pk", "employer_id", "crebo", "n_accepted", "n_placed", "n_completed", "n_stopped")
+        n_recognitions=_count(recognitions, "employer"),
+        # Meaningful only when there is one recognition.
+        first_start=Subquery(recognitions.values("start_date")[:1]),
+        first_end=Subquery(recognitions.values("end_date")[:1]),
+        latitude=Coalesce("employer__latitude", "employer__municipality__latitude"),
+        longitude=Coalesce("employer__longitude", "employer__municipality__longitude"),
+    ).values_list(
+        "pk",
+        "employer_id",
+        "crebo",
+        "n_accepted",
+        "n_placed",
+        "n_completed",
+        "n_stopped",
+        "employer__is_active",
+        "employer__name",
+        "employer__region_id",
+        "latitude",
+        "longitude",
+        "n_recognitions",
+        "first_start",
+        "first_end",
+    )
     return [
-        PlaceCounts(place_id=pk, employer_id=employer, crebo=crebo, accepted=a, placed=p, completed=c, stopped=s)
-        for pk, employer, crebo, a, p, c, s in rows.order_by()
+        PlaceCounts(
+            place_id=pk,
+            employer_id=employer,
+            crebo=crebo,
+            accepted=a,
+            placed=p,
+            completed=c,
+            stopped=s,
+            active=active,
+            employer_name=name,
+            region_id=region,
+            latitude=latitude,
+            longitude=longitude,
+            recognitions=n,
+            recognition_start=start if n == 1 else None,
+            recognition_end=end if n == 1 else None,
+        )
+        for (
+            pk,
+            employer,
+            crebo,
+            a,
+            p,
+            c,
+            s,
+            active,
+            name,
+            region,
+            latitude,
+            longitude,
+            n,
+            start,
+            end,
+        ) in rows.order_by()
     ]
 
 
@@ -112,8 +181,13 @@ def _recount(employer_ids: list[int], *, compare: bool = False) -> int:
         return differences
 
 
+COMPARED = tuple(
+    field.attname for field in PlaceCounts._meta.concrete_fields if not field.primary_key
+)  # every stored value
+
+
 def _values(row: PlaceCounts) -> tuple[Any, ...]:
-    return (row.employer_id, row.crebo, row.accepted, row.placed, row.completed, row.stopped)
+    return tuple(getattr(row, name) for name in COMPARED)
 
 
 def refresh_counts(employer_ids: Iterable[int | None]) -> None:
@@ -182,6 +256,13 @@ def _remember(fields: frozenset[str], *columns: str) -> Any:
 _before_trajectory_save = _remember(TRAJECTORY_FIELDS, "status", "employer_id", "qualification_id")
 _before_request_save = _remember(REQUEST_FIELDS, "status", "place_id", "trajectory_id")
 _before_place_save = _remember(PLACE_FIELDS, "employer_id", "crebo")
+_before_recognition_save = _remember(
+    RECOGNITION_FIELDS, "employer_id", "crebo", "start_date", "end_date", "withdrawn_at"
+)
+_before_organisation_save = _remember(
+    ORGANISATION_FIELDS, "is_active", "name", "region_id", "latitude", "longitude", "municipality_id"
+)
+_before_municipality_save = _remember(MUNICIPALITY_FIELDS, "latitude", "longitude")
 
 
 def _after_trajectory_save(
@@ -254,6 +335,59 @@ def _after_place_delete(sender: Any, instance: LearningPlace, **kwargs: Any) -> 
     refresh_counts([instance.employer_id])
 
 
+def _changed(instance: Any, created: bool, update_fields: Any, fields: frozenset[str], *columns: str) -> Any:
+    """The stored values of ``columns`` before this save when one of them changed, else None."""
+    if created or not _relevant(update_fields, fields):
+        return None
+    before = getattr(instance, BEFORE, None)
+    setattr(instance, BEFORE, None)
+    if before is None or before == tuple(getattr(instance, column) for column in columns):
+        return None
+    return before
+
+
+def _after_recognition_save(
+    sender: Any, instance: Recognition, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if created:
+        refresh_counts([instance.employer_id])
+        return
+    columns = ("employer_id", "crebo", "start_date", "end_date", "withdrawn_at")
+    before = _changed(instance, created, update_fields, RECOGNITION_FIELDS, *columns)
+    if before is not None:
+        refresh_counts([before[0], instance.employer_id])
+
+
+def _after_recognition_delete(sender: Any, instance: Recognition, **kwargs: Any) -> None:
+    refresh_counts([instance.employer_id])
+
+
+def _after_recognitions_changed(sender: Any, employer_ids: Iterable[int], **kwargs: Any) -> None:
+    refresh_counts(employer_ids)
+
+
+def _after_organisation_save(
+    sender: Any, instance: Organisation, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    # A new organisation has no places yet.
+    columns = ("is_active", "name", "region_id", "latitude", "longitude", "municipality_id")
+    if _changed(instance, created, update_fields, ORGANISATION_FIELDS, *columns) is not None:
+        refresh_counts([instance.pk])
+
+
+def _after_municipality_save(
+    sender: Any, instance: Municipality, created: bool, update_fields: Any = None, **kwargs: Any
+) -> None:
+    if _changed(instance, created, update_fields, MUNICIPALITY_FIELDS, "latitude", "longitude") is not None:
+        # Only employers without coordinates of their own take the municipality's.
+        refresh_counts(
+            LearningPlace.objects.filter(
+                Q(employer__latitude__isnull=True) | Q(employer__longitude__isnull=True),
+                employer__municipality=instance,
+            ).values_list("employer_id", flat=True)
+        )
+
+
 RECEIVERS = (
     (pre_save, _before_trajectory_save, Trajectory),
     (post_save, _after_trajectory_save, Trajectory),
@@ -264,11 +398,24 @@ RECEIVERS = (
     (pre_save, _before_place_save, LearningPlace),
     (post_save, _after_place_save, LearningPlace),
     (post_delete, _after_place_delete, LearningPlace),
+    (pre_save, _before_recognition_save, Recognition),
+    (post_save, _after_recognition_save, Recognition),
+    (post_delete, _after_recognition_delete, Recognition),
+    (pre_save, _before_organisation_save, Organisation),
+    (post_save, _after_organisation_save, Organisation),
+    (pre_save, _before_municipality_save, Municipality),
+    (post_save, _after_municipality_save, Municipality),
+    (recognitions_changed, _after_recognitions_changed, Recognition),
 )
 
 
 def _uid(signal: Any, sender: Any) -> str:
-    name = {pre_save: "pre_save", post_save: "post_save", post_delete: "post_delete"}[signal]
+    name = {
+        pre_save: "pre_save",
+        post_save: "post_save",
+        post_delete: "post_delete",
+        recognitions_changed: "recognitions_changed",
+    }[signal]
     return f"matching.counts.{name}.{sender.__name__}"
 
 

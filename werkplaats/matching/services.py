@@ -10,15 +10,14 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
     Func,
     IntegerField,
@@ -30,7 +29,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Greatest, Power, Radians, Sin, Sqrt
@@ -122,18 +120,6 @@ def _haversine_km(latitude: Combinable, longitude: Combinable, origin: tuple[flo
     lat, lon = Radians(latitude), Radians(longitude)
     a = Power(Sin((lat - lat0) / 2), 2) + Cos(lat0) * Cos(lat) * Power(Sin((lon - lon0) / 2), 2)
     return 2 * EARTH_RADIUS_KM * ASin(Sqrt(a))
-
-
-def _stored(name: str) -> Coalesce:
-    """A stored count of the place (``PlaceCounts``), as an aggregate of a grouped query."""
-    return Coalesce(Max(f"counts__{name}"), Value(0))
-
-
-def _coordinate(name: str) -> Coalesce:
-    return Coalesce(
-        Cast(f"employer__{name}", FloatField()),
-        Cast(f"employer__municipality__{name}", FloatField()),
-    )
 
 
 # --- Suggestions for one learner --------------------------------------------------------------
@@ -309,7 +295,7 @@ def _score_in_sql(
     way, so that the database ranks by the scores shown. The tests hold the two to the same value."""
     zero = _as_float(Value(0))
     same_region = (
-        Case(When(employer__region_id=region_id, then=_as_float(Value(POINTS_SAME_REGION))), default=zero)
+        Case(When(counts__region_id=region_id, then=_as_float(Value(POINTS_SAME_REGION))), default=zero)
         if region_id is not None
         else zero
     )
@@ -367,6 +353,77 @@ def _score_in_sql(
 # Why a candidate place is left out, in the order the checks are made.
 EXCLUSIONS = ("not_recognised", "not_yet", "ended", "period", "full")
 
+# What the ranking query returns of each candidate.
+CANDIDATE_COLUMNS = (
+    "pk",
+    "reason",
+    "score",
+    "km",
+    "free",
+    "recognised_until",
+    "accepted",
+    "placed",
+    "completed",
+    "stopped",
+)
+
+
+@dataclass
+class _Candidate:
+    pk: int
+    reason: int
+    score: int
+    km: float | None
+    free: int
+    recognised_until: datetime.date | None
+    accepted: int
+    placed: int
+    completed: int
+    stopped: int
+    left_out: tuple[int, ...]  # how many candidates each reason leaves out, in the order of EXCLUSIONS
+    total: int
+
+
+def _ranked(candidates: QuerySet[Any]) -> list[_Candidate]:
+    """The first ``SHOWN`` of ``candidates`` (suitable first, then by score, distance, employer
+    name), each with the number of candidates per reason and in all. The counts are windows over
+    the candidates' ``reason``, computed once per row in a materialised inner query: written as
+    windows on the queryset (or over a plain subquery, which PostgreSQL merges into the outer
+    query), the database would compute the reason again for every count."""
+    inner, params = candidates.query.sql_with_params()
+    left_out = ", ".join(
+        f"SUM(CASE WHEN c.reason = {n} THEN 1 ELSE 0 END) OVER ()" for n in range(1, len(EXCLUSIONS) + 1)
+    )
+    columns = ", ".join(f"c.{'place_pk' if name == 'pk' else name}" for name in CANDIDATE_COLUMNS)
+    # Only constants and the query Django compiled (its values stay parameters) go into the text.
+    sql = (
+        f"WITH c AS MATERIALIZED ({inner}) SELECT {columns}, {left_out}, COUNT(*) OVER () FROM c "  # noqa: S608
+        "ORDER BY CASE WHEN c.reason = 0 THEN 0 ELSE 1 END, c.score DESC, "
+        "CASE WHEN c.km IS NULL THEN 1 ELSE 0 END, c.km, c.employer_name, c.place_pk LIMIT %s"
+    )
+    width = len(CANDIDATE_COLUMNS)  # then the counts per reason, then the total
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, SHOWN])
+        rows = cursor.fetchall()
+    until: DateField[Any, Any] = DateField()
+    return [
+        _Candidate(
+            pk=row[0],
+            reason=row[1],
+            score=row[2],
+            km=row[3],
+            free=row[4],
+            recognised_until=until.to_python(row[5]),  # SQLite returns the date as text
+            accepted=row[6],
+            placed=row[7],
+            completed=row[8],
+            stopped=row[9],
+            left_out=tuple(row[width:-1]),
+            total=row[-1],
+        )
+        for row in rows
+    ]
+
 
 def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None) -> Suggestions:
     """Learning places for ``trajectory``, best first, and why other candidates are left out.
@@ -376,8 +433,9 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     date, the place is offered on that date, and it has a free place left (or the learner was
     accepted there). One query finds, scores and ranks the candidates and counts them by reason;
     only the first ``SHOWN`` rows come back, and reasons are written for those only. It reads the
-    stored counts of each place (``PlaceCounts``, kept right by ``counts.py``) rather than counting
-    trajectories and requests. Four queries, however many employers there are."""
+    stored row of each place (``PlaceCounts``, kept right by ``counts.py``: its counts, its
+    employer's facts and recognitions) rather than counting trajectories and requests and looking
+    up employers and recognitions. Five queries, however many employers there are."""
     start = trajectory.planned_start or today or timezone.localdate()
     result = Suggestions(trajectory=trajectory, start=start)
     if trajectory.status != Status.SEARCHING:
@@ -397,15 +455,41 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
     # A place this learner was already accepted for stays on the list even when full: it is theirs.
     theirs = [place for place, r in asked.items() if r.status == RequestStatus.ACCEPTED]
 
-    # Each candidate joined to its stored counts (one row) and its employer's recognitions for the
-    # qualification (usually one), grouped back to one row per place.
-    valid = Q(recognition__start_date__lte=start) & (
-        Q(recognition__end_date__isnull=True) | Q(recognition__end_date__gte=start)
+    # Each candidate joined to its stored row (``PlaceCounts``): its counts, its employer's facts and
+    # the employer's recognitions for the qualification. Nearly every employer has one recognition
+    # for a qualification, stored on the row; for the few with more, a subquery reads them all.
+    recognitions = (
+        Recognition.objects.filter(employer=OuterRef("employer"), crebo=crebo, withdrawn_at__isnull=True)
+        .order_by()
+        .values("employer")
     )
-    # The coordinates are the same on every row of a place: as aggregates they stay out of the
-    # grouping, and the distance is computed once per place.
+    valid = Q(start_date__lte=start) & (Q(end_date__isnull=True) | Q(end_date__gte=start))
+    # The best of the employer's recognitions: valid beats ended beats later.
+    best = recognitions.annotate(
+        best=Max(
+            Case(
+                When(valid, then=Value(RECOGNISED)),
+                When(end_date__lt=start, then=Value(RECOGNITION_ENDED)),
+                When(start_date__gt=start, then=Value(RECOGNISED_LATER)),
+            )
+        )
+    ).values("best")
+    until = (
+        recognitions.annotate(
+            open_ended=Count("pk", filter=valid & Q(end_date__isnull=True)),
+            last_end=Max("end_date", filter=valid),
+        )
+        .annotate(until=Case(When(open_ended__gt=0, then=Value(None)), default=F("last_end")))
+        .values("until")
+    )
+    one = Q(counts__recognitions=1)
+    one_valid = (
+        one
+        & Q(counts__recognition_start__lte=start)
+        & (Q(counts__recognition_end__isnull=True) | Q(counts__recognition_end__gte=start))
+    )
     km = (
-        _haversine_km(Max(_coordinate("latitude")), Max(_coordinate("longitude")), origin)
+        _haversine_km(_as_float(F("counts__latitude")), _as_float(F("counts__longitude")), origin)
         if origin
         else Value(None, output_field=FloatField())
     )
@@ -419,65 +503,60 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
         & Q(free__lte=0)
         & ~Q(pk__in=theirs),
     }
-    left_out = Q()
-    for condition in reasons.values():
-        left_out |= condition
-    places: Any = (
-        # Every place has its row of counts; its crebo lets the database read only the rows of the
-        # qualification.
-        LearningPlace.objects.filter(crebo=crebo, counts__crebo=crebo, employer__is_active=True)
+    candidates = (
+        # Every place has its row; its crebo lets the database read only the rows of the qualification.
+        LearningPlace.objects.filter(crebo=crebo, counts__crebo=crebo, counts__active=True)
         .annotate(
-            recognition=FilteredRelation(
-                "employer__recognitions",
-                condition=Q(employer__recognitions__crebo=crebo, employer__recognitions__withdrawn_at__isnull=True),
+            recognised=Case(
+                When(counts__recognitions=0, then=Value(NOT_RECOGNISED)),
+                When(one_valid, then=Value(RECOGNISED)),
+                When(one & Q(counts__recognition_end__lt=start), then=Value(RECOGNITION_ENDED)),
+                When(one, then=Value(RECOGNISED_LATER)),  # one recognition, neither valid nor ended: later
+                default=Coalesce(Subquery(best), Value(NOT_RECOGNISED)),
+                output_field=IntegerField(),
             ),
-        )
-        .annotate(
-            # The best of the employer's recognitions: valid beats ended beats later.
-            recognised=Coalesce(
-                Max(
-                    Case(
-                        When(valid, then=Value(RECOGNISED)),
-                        When(recognition__end_date__lt=start, then=Value(RECOGNITION_ENDED)),
-                        When(recognition__start_date__gt=start, then=Value(RECOGNISED_LATER)),
-                    )
-                ),
-                Value(NOT_RECOGNISED),
+            recognised_until=Case(
+                When(one_valid, then=F("counts__recognition_end")),
+                When(counts__recognitions__gt=1, then=Subquery(until)),
+                default=Value(None),
+                output_field=DateField(),
             ),
-            open_ended=Count("recognition", filter=valid & Q(recognition__end_date__isnull=True)),  # only > 0 matters
-            last_end=Max("recognition__end_date", filter=valid),
             # Accepted requests count until the consultant confirms the placement; then the
-            # trajectory itself counts (see counts.py). One row per place: the maximum is its value.
-            accepted=_stored("accepted"),
-            placed=_stored("placed"),
-            completed=_stored("completed"),
-            stopped=_stored("stopped"),
+            # trajectory itself counts (see counts.py).
+            accepted=F("counts__accepted"),
+            placed=F("counts__placed"),
+            completed=F("counts__completed"),
+            stopped=F("counts__stopped"),
             km=km,
         )
+        .annotate(free=F("capacity") - F("accepted") - F("placed"))
         .annotate(
-            free=F("capacity") - F("accepted") - F("placed"),
-            recognised_until=Case(When(open_ended__gt=0, then=Value(None)), default=F("last_end")),
-        )
-        .annotate(
-            suitable=Case(When(left_out, then=Value(False)), default=Value(True), output_field=BooleanField()),
+            # Why the place is left out (the position of the reason in EXCLUSIONS, from 1), or 0.
+            reason=Case(
+                *(When(condition, then=Value(n)) for n, condition in enumerate(reasons.values(), start=1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
             score=_score_in_sql(trajectory, preference, region_id, origin),
-            **{
-                f"left_out_{key}": Window(_Total(Case(When(condition, then=Value(1)), default=Value(0))))
-                for key, condition in reasons.items()
-            },
-            total=Window(_Total(Value(1))),
+            employer_name=F("counts__employer_name"),
+            place_pk=F("pk"),  # a column name of its own in the outer query
         )
-        .select_related("employer")
-        .order_by(F("suitable").desc(), "-score", F("km").asc(nulls_last=True), "employer__name", "pk")[:SHOWN]
+        .values("place_pk", *CANDIDATE_COLUMNS[1:], "employer_name")
+        .order_by()
     )
-    rows = list(places)
+    rows = _ranked(candidates)
     counts = dict.fromkeys(EXCLUSIONS, 0)
     if rows:
-        counts = {key: getattr(rows[0], f"left_out_{key}") for key in EXCLUSIONS}
+        counts = dict(zip(EXCLUSIONS, rows[0].left_out, strict=True))
         result.more = max(0, rows[0].total - sum(counts.values()) - SHOWN)
-    for place in rows:
-        if not place.suitable:
+    # The places shown, with their employers, in a second query.
+    shown = LearningPlace.objects.select_related("employer").in_bulk([row.pk for row in rows])
+    for row in rows:
+        if row.reason:
             break
+        place: Any = shown[row.pk]
+        for name in CANDIDATE_COLUMNS[1:]:
+            setattr(place, name, getattr(row, name))
         score, texts = _score(place, trajectory, preference, region_id)
         texts.insert(
             0,
@@ -494,12 +573,14 @@ def suggest_places(trajectory: Trajectory, *, today: datetime.date | None = None
             )
         )
     # Recognised on the start date, but offering no place for this qualification.
+    # An employer's recognitions for a qualification never overlap: at most one is valid on the
+    # start date, so the recognitions counted are the employers. The inactive employers are few
+    # (and indexed): leaving them out reads them rather than every active one.
     offered = LearningPlace.objects.filter(employer=OuterRef("employer"), crebo=crebo)
     counts["no_place"] = (
         Recognition.objects.filter(valid_on_condition(start), crebo=crebo, withdrawn_at__isnull=True)
-        .filter(~Exists(offered), employer__is_active=True)
-        .values("employer")
-        .distinct()
+        .filter(~Exists(offered))
+        .exclude(employer__in=Organisation.objects.filter(is_active=False).values("pk"))
         .count()
     )
     result.excluded = [group for group in _excluded_groups(counts) if group.count]

@@ -164,6 +164,10 @@ class Organisation(models.Model):
                 violation_error_message=_("An employer needs a KvK number."),
             ),
         ]
+        indexes = [
+            # The few inactive organisations, to leave them out of counts over many employers.
+            models.Index(fields=["id"], condition=Q(is_active=False), name="organisation_inactive_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -25,6 +25,7 @@ from . import importer
 from .importer import Problem
 from .models import LearningCompany, Recognition, RecognitionSource, periods_overlap
 from .registry import Pair, get_registry
+from .signals import recognitions_changed
 
 MANAGING_ROLES = (Role.COORDINATOR, Role.SCHOOL_STAFF)
 
@@ -633,6 +634,10 @@ def import_recognitions(name: str, data: bytes, *, by: Any = None) -> ImportSumm
     Recognition.objects.bulk_update(changed, [*_IMPORTED_FIELDS, "source", "updated_at"], batch_size=_CHUNK)
     summary.added = len(new)
     summary.updated = len(changed)
+    if new or changed:
+        recognitions_changed.send(
+            sender=Recognition, employer_ids={recognition.employer_id for recognition in [*new, *changed]}
+        )
     summary.learning_companies = _import_learning_companies(rows, employers)
     if summary.added or summary.updated or summary.learning_companies:
         record(Action.CREATE, None, changes={"file": name, **summary.as_dict()}, object_repr=_("recognition import"))

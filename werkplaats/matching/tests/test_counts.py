@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -14,17 +15,22 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from werkplaats.accounts.models import User
 from werkplaats.core.scheduling import DAILY_JOBS
 from werkplaats.matching import counts
 from werkplaats.matching.models import LearningPlace, PlaceCounts, PlacementRequest, RequestStatus
 from werkplaats.matching.services import answer_request, propose_place, suggest_places, withdraw_request
-from werkplaats.organisations.models import Organisation
+from werkplaats.organisations.models import Municipality, Organisation
 from werkplaats.organisations.tests.factories import OrganisationFactory
 from werkplaats.qualifications.models import Qualification
 from werkplaats.qualifications.tests.factories import QualificationFactory
 from werkplaats.recognitions.models import Recognition, RecognitionSource
+from werkplaats.recognitions.services import import_recognitions
+from werkplaats.recognitions.tests.factories import employer as make_employer
+from werkplaats.recognitions.tests.factories import qualification as make_qualification
+from werkplaats.recognitions.tests.importing import HEADER, csv_bytes
 from werkplaats.trajectories import services as trajectories
 from werkplaats.trajectories.models import Status as S
 from werkplaats.trajectories.models import StopReason, Trajectory
@@ -40,13 +46,23 @@ START = datetime.date(2026, 9, 1)
 
 def fresh() -> dict[int, tuple[Any, ...]]:
     """Per place: employer, crebo, accepted requests whose learner is not placed, trajectories placed at the
-    employer for the place's crebo, completed and stopped at the employer; counted here in Python."""
+    employer for the place's crebo, completed and stopped at the employer; then the employer's facts (active,
+    name, region, coordinates or else its municipality's) and its recognitions for the crebo that were not
+    withdrawn (how many, and the period of the only one); counted here in Python."""
     trajectories = list(Trajectory.objects.select_related("qualification"))  # every one has a qualification
     status = {t.pk: t.status for t in trajectories}
     requests = list(PlacementRequest.objects.filter(status=RequestStatus.ACCEPTED))
+    recognitions = list(Recognition.objects.filter(withdrawn_at__isnull=True))
     result = {}
-    for place in LearningPlace.objects.all():
+    for place in LearningPlace.objects.select_related("employer__municipality"):
         at_employer = [t for t in trajectories if t.employer_id == place.employer_id]
+        employer = place.employer
+        own = [r for r in recognitions if r.employer_id == place.employer_id and r.crebo == place.crebo]
+        latitude, longitude = employer.latitude, employer.longitude
+        if latitude is None and employer.municipality is not None:
+            latitude = employer.municipality.latitude
+        if longitude is None and employer.municipality is not None:
+            longitude = employer.municipality.longitude
         result[place.pk] = (
             place.employer_id,
             place.crebo,
@@ -58,13 +74,36 @@ def fresh() -> dict[int, tuple[Any, ...]]:
             ),
             sum(1 for t in at_employer if t.status == S.COMPLETED),
             sum(1 for t in at_employer if t.status == S.STOPPED),
+            employer.is_active,
+            employer.name,
+            employer.region_id,
+            latitude,
+            longitude,
+            len(own),
+            own[0].start_date if len(own) == 1 else None,
+            own[0].end_date if len(own) == 1 else None,
         )
     return result
 
 
 def stored() -> dict[int, tuple[Any, ...]]:
     return {
-        row.place_id: (row.employer_id, row.crebo, row.accepted, row.placed, row.completed, row.stopped)
+        row.place_id: (
+            row.employer_id,
+            row.crebo,
+            row.accepted,
+            row.placed,
+            row.completed,
+            row.stopped,
+            row.active,
+            row.employer_name,
+            row.region_id,
+            row.latitude,
+            row.longitude,
+            row.recognitions,
+            row.recognition_start,
+            row.recognition_end,
+        )
         for row in PlaceCounts.objects.all()
     }
 
@@ -88,8 +127,14 @@ class Scene:
             QualificationFactory.create(crebo="25499"),
             QualificationFactory.create(crebo="25173"),
         ]
+        assert organisation.region is not None
+        self.municipality = Municipality.objects.create(
+            name="Scènegem", region=organisation.region, latitude=Decimal("52.5"), longitude=Decimal("6.1")
+        )
         self.employers: list[Organisation] = [
-            OrganisationFactory.create(name=f"Leerbedrijf {n}", employer=True, region=organisation.region)
+            OrganisationFactory.create(
+                name=f"Leerbedrijf {n}", employer=True, region=organisation.region, municipality=self.municipality
+            )
             for n in range(3)
         ]
         for employer in self.employers:
@@ -239,6 +284,59 @@ class Scene:
         if place is not None:
             place.delete()
 
+    def recognition(self) -> Recognition | None:
+        pks = list(Recognition.objects.values_list("pk", flat=True))
+        return Recognition.objects.get(pk=self.rng.choice(pks)) if pks else None
+
+    def add_recognition(self) -> None:
+        """Another period (a renewal, or one after a gap), later than the employer's others."""
+        employer, crebo = self.rng.choice(self.employers), self.rng.choice(self.qualifications).crebo
+        last = Recognition.objects.filter(employer=employer, crebo=crebo).order_by("-start_date").first()
+        start = START
+        if last is not None:
+            if last.end_date is None:
+                last.end_date = last.start_date + datetime.timedelta(days=self.rng.randrange(200, 900))
+                last.save()
+            start = last.end_date + datetime.timedelta(days=self.rng.choice([1, 60]))
+        Recognition.objects.create(employer=employer, crebo=crebo, start_date=start, source=RecognitionSource.MANUAL)
+
+    def change_recognition(self) -> None:
+        recognition = self.recognition()
+        if recognition is None:
+            return
+        if self.rng.random() < 0.5:
+            recognition.withdrawn_at = None if recognition.withdrawn_at else timezone.now()
+            recognition.save(update_fields=["withdrawn_at"])
+        else:
+            recognition.end_date = self.rng.choice([None, START, START + datetime.timedelta(days=400)])
+            if recognition.end_date is not None and recognition.end_date < recognition.start_date:
+                recognition.end_date = recognition.start_date
+            recognition.save()
+
+    def delete_recognition(self) -> None:
+        recognition = self.recognition()
+        if recognition is not None:
+            recognition.delete()
+
+    def change_employer_facts(self) -> None:
+        employer = self.rng.choice(self.employers)
+        change = self.rng.randrange(4)
+        if change == 0:
+            employer.is_active = not employer.is_active
+        elif change == 1:
+            employer.name = f"Leerbedrijf {self.rng.randrange(1000)}"
+        elif change == 2:
+            employer.latitude, employer.longitude = (
+                (None, None) if employer.latitude is not None else (Decimal("53.21917"), Decimal("6.56667"))
+            )
+        else:
+            employer.municipality = self.rng.choice([None, self.municipality])
+        employer.save()
+
+    def move_municipality(self) -> None:
+        self.municipality.latitude = Decimal(f"52.{self.rng.randrange(10000, 99999)}")
+        self.municipality.save()
+
     def step(self) -> str:
         change: Callable[[], None] = self.rng.choice(
             [
@@ -261,6 +359,11 @@ class Scene:
                 self.change_place,
                 self.change_capacity,
                 self.delete_place,
+                self.add_recognition,
+                self.change_recognition,
+                self.delete_recognition,
+                self.change_employer_facts,
+                self.move_municipality,
             ]
         )
         try:
@@ -293,6 +396,10 @@ def test_the_counts_equal_a_fresh_count_after_every_change(
         "answer",
         "accept_directly",
         "change_place",
+        "add_recognition",
+        "change_recognition",
+        "change_employer_facts",
+        "move_municipality",
     }
     assert seen == {2, 3, 4, 5}
 
@@ -439,4 +546,25 @@ def test_a_recount_of_many_employers_takes_the_same_queries_as_of_one(w: World) 
         counts.refresh_counts(everyone)
 
     assert len(one) == len(many)
+    assert_exact()
+
+
+def test_an_import_of_recognitions_updates_the_rows_of_the_places(organisation: Organisation) -> None:
+    # The import writes in bulk, without model signals.
+    assert organisation.region is not None
+    bakery = make_employer(organisation.region, "Bakkerij Bolhuis", slug="bakkerij-bolhuis", kvk_number="12345678")
+    make_qualification("25173", "Uitvoerend bakker")
+    place = LearningPlace.objects.create(employer=bakery, crebo="25173", capacity=2, period_start=START)
+    assert PlaceCounts.objects.get(place=place).recognitions == 0
+
+    import_recognitions("erkenningen.csv", csv_bytes([["12345678", "25173", "2024-01-01", ""]], header=HEADER[:4]))
+
+    row = PlaceCounts.objects.get(place=place)
+    assert (row.recognitions, row.recognition_start, row.recognition_end) == (1, datetime.date(2024, 1, 1), None)
+
+    import_recognitions(
+        "erkenningen.csv", csv_bytes([["12345678", "25173", "2024-01-01", "2026-08-31"]], header=HEADER[:4])
+    )
+
+    assert PlaceCounts.objects.get(place=place).recognition_end == datetime.date(2026, 8, 31)
     assert_exact()

@@ -130,7 +130,7 @@ def test_the_number_of_queries_does_not_grow_with_the_employers(w: World) -> Non
         large = suggest_places(trajectory)
 
     assert len(large.suggestions) == len(small.suggestions) + 15
-    assert len(many) == len(few) <= 4
+    assert len(many) == len(few) <= 5
 
 
 # --- Scoring and ranking in the database ----------------------------------------------------------
@@ -259,7 +259,9 @@ def test_equal_scores_rank_the_nearer_place_first_then_unknown_distances_by_name
         recognise(twin)
         offer(twin, capacity=2, hours_per_week=24, target_groups=[TargetGroup.PARTICIPATIEWET])
         twins.append(twin)
-    Organisation.objects.filter(pk__in=[t.pk for t in twins]).update(region=None)  # no points for the region
+    for twin in twins:  # no points for the region
+        twin.region = None
+        twin.save()
 
     ranked = [s.place.employer.name for s in suggest_places(_fresh(w)).suggestions]
 
@@ -291,7 +293,10 @@ def test_a_proposed_request_does_not_keep_a_full_place_on_the_list(w: World) -> 
 
 
 def test_inactive_employers_are_neither_suggested_nor_counted(w: World) -> None:
-    Organisation.objects.filter(pk__in=[w.far.pk, w.expired.pk, w.no_place.pk]).update(is_active=False)
+    # Saved one by one, as the app does: the signals update the stored rows of their places.
+    for organisation in Organisation.objects.filter(pk__in=[w.far.pk, w.expired.pk, w.no_place.pk]):
+        organisation.is_active = False
+        organisation.save()
 
     result = suggest_places(_fresh(w))
 
@@ -300,8 +305,9 @@ def test_inactive_employers_are_neither_suggested_nor_counted(w: World) -> None:
 
 
 def test_a_withdrawn_recognition_does_not_count(w: World) -> None:
-    Recognition.objects.filter(employer=w.far).update(withdrawn_at=timezone.now())
-    Recognition.objects.filter(employer=w.expired).update(withdrawn_at=timezone.now())
+    for recognition in Recognition.objects.filter(employer__in=[w.far, w.expired]):
+        recognition.withdrawn_at = timezone.now()
+        recognition.save()
 
     result = suggest_places(_fresh(w))
 
@@ -356,4 +362,4 @@ def test_the_number_of_queries_stays_the_same_beyond_one_page(w: World) -> None:
 
     assert (len(small.suggestions), small.more) == (5, 0)
     assert (len(large.suggestions), large.more) == (services.SHOWN, 5 + services.SHOWN + 10 - services.SHOWN)
-    assert len(many) == len(few) <= 4
+    assert len(many) == len(few) <= 5
