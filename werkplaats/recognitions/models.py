@@ -128,11 +128,10 @@ class Recognition(models.Model):
         ]
         indexes = [
             models.Index(fields=["crebo", "start_date", "end_date"], name="recognition_crebo_dates_idx"),
-            # The employers recognised for a qualification on a date, read from the index alone
-            # (PostgreSQL): the suggestions count those that offer no place.
+            # The employers recognised for a qualification on a date, read from the index alone:
+            # the suggestions count those that offer no place.
             models.Index(
-                fields=["crebo", "start_date"],
-                include=["end_date", "employer"],
+                fields=["crebo", "start_date", "end_date", "employer"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="recognition_current_idx",
             ),
