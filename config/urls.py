@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("werkplaats.intervision.urls")),
     path("", include("werkplaats.learning.urls")),
     path("", include("werkplaats.matching.urls")),
+    path("", include("werkplaats.insights.urls")),
 ]

@@ -338,6 +338,9 @@ class Trajectory(models.Model):
         indexes = [
             models.Index(fields=["employer", "status"], name="trajectory_employer_status_idx"),
             models.Index(fields=["school", "status"], name="trajectory_school_status_idx"),
+            # The dashboard: trajectories registered, and completed or stopped, in a period.
+            models.Index(fields=["created_at"], name="trajectory_created_idx"),
+            models.Index(fields=["status", "status_changed_at"], name="trajectory_status_changed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -386,6 +389,8 @@ class TrajectoryEvent(models.Model):
         verbose_name = _("trajectory event")
         verbose_name_plural = _("trajectory events")
         ordering = ["at", "id"]
+        # The dashboard's time per state walks each trajectory's events in this order.
+        indexes = [models.Index(fields=["trajectory", "at", "id"], name="trajectory_event_order_idx")]
 
     def __str__(self) -> str:
         return f"{self.trajectory_id}: {self.from_status} → {self.to_status}"
