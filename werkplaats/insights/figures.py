@@ -43,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -110,9 +110,8 @@ class Scope:
         queryset = Trajectory.objects.order_by()
         if self.organisation is not None:
             return queryset.filter(Q(learner__organisation=self.organisation) | Q(school=self.organisation))
-        return queryset.annotate(
-            counted_region=Coalesce("learner__organisation__region_id", "employer__region_id", "school__region_id")
-        ).filter(counted_region=self.region.pk)  # type: ignore[union-attr]
+        # The region that counts it is stored on the trajectory (see trajectories/regions.py).
+        return queryset.filter(region=self.region)
 
     def certificates(self) -> QuerySet[Certificate]:
         queryset = Certificate.objects.order_by()

@@ -1121,7 +1121,7 @@ class _Generator:
                 "id learner_id route intended_outcome qualification_id school_id employer_id "
                 "workplace_trainer_id school_coach_id consultant_id planned_start planned_end status "
                 "status_changed_at stop_reason outcome_at_completion outcome_after_six_months "
-                "aftercare_checked_on version created_by_id created_at updated_at"
+                "aftercare_checked_on version created_by_id created_at updated_at region_id"
             ),
             rows["trajectory"],
         )
@@ -1333,6 +1333,8 @@ class _Generator:
                 consultant[0],
                 self._moment(created),
                 last_at,
+                # The region that counts it (trajectories/regions.py): the learner's organisation's.
+                registrar.region_id,
             )
         )
         # Funding, once the intake found what pays for the trajectory.

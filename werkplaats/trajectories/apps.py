@@ -9,7 +9,7 @@ class TrajectoriesConfig(AppConfig):
     def ready(self) -> None:
         from werkplaats.audit.registry import register
 
-        from . import hooks, models
+        from . import hooks, models, regions
 
         register(models.Learner, sensitive={"support_needs"}, organisation=lambda o: o.organisation_id)
         register(models.Trajectory, exclude={"version"}, organisation=lambda o: o.learner.organisation_id)
@@ -25,3 +25,4 @@ class TrajectoriesConfig(AppConfig):
             register(model, organisation=lambda o: o.trajectory.learner.organisation_id)
         register(models.PlanApproval, organisation=lambda o: o.version.trajectory.learner.organisation_id)
         hooks.connect()
+        regions.connect()

@@ -240,6 +240,10 @@ class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
         )
 
 
+# The fields whose change can change the region that counts a trajectory.
+REGION_SOURCES = frozenset({"learner", "learner_id", "employer", "employer_id", "school", "school_id"})
+
+
 class Trajectory(models.Model):
     learner = models.ForeignKey(
         Learner, on_delete=models.PROTECT, related_name="trajectories", verbose_name=_("learner")
@@ -310,6 +314,18 @@ class Trajectory(models.Model):
         _("outcome six months later"), max_length=30, choices=FollowUp.choices, blank=True
     )
     aftercare_checked_on = models.DateField(_("aftercare checked on"), null=True, blank=True)
+    # Stored for counting (dashboards): kept by ``save`` and by ``regions.py`` when an organisation
+    # or a learner moves.
+    region = models.ForeignKey(
+        "organisations.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("The region that counts it: the learner's organisation's, else the employer's or the school's."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -338,14 +354,26 @@ class Trajectory(models.Model):
         indexes = [
             models.Index(fields=["employer", "status"], name="trajectory_employer_status_idx"),
             models.Index(fields=["school", "status"], name="trajectory_school_status_idx"),
-            # The dashboard: trajectories registered, and completed or stopped, in a period.
-            models.Index(fields=["created_at"], name="trajectory_created_idx"),
-            models.Index(fields=["status", "status_changed_at"], name="trajectory_status_changed_idx"),
+            # The dashboard: a region's trajectories registered, and completed or stopped, in a period.
+            models.Index(fields=["region", "created_at"], name="trajectory_region_created_idx"),
+            models.Index(fields=["region", "status", "status_changed_at"], name="trajectory_region_status_idx"),
         ]
 
     def __str__(self) -> str:
         what = self.qualification.name if self.qualification_id and self.qualification else self.get_route_display()
         return f"{self.learner}: {what}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Stores the region that counts the trajectory whenever its learner, employer or school may
+        have changed (one query)."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not REGION_SOURCES.isdisjoint(update_fields):
+            from .regions import region_of
+
+            self.region_id = region_of(self)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "region"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", kwargs={"pk": self.pk})

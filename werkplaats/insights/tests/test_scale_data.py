@@ -27,6 +27,7 @@ from werkplaats.trajectories.models import (
     TrajectoryEvent,
     WorkProcessAssessment,
 )
+from werkplaats.trajectories.regions import region_of
 
 UNTIL = datetime.date(2026, 6, 30)
 TINY: dict[str, Any] = {
@@ -93,6 +94,14 @@ def test_the_command_creates_the_requested_rows(catalogue: list[Qualification]) 
     assert Region.objects.count() == 35
     assert "learners" in output and "400" in output
     assert "Elapsed" in output
+
+
+def test_every_trajectory_holds_the_region_that_counts_it(catalogue: list[Qualification]) -> None:
+    generate()
+
+    stored = dict(Trajectory.objects.values_list("pk", "region_id"))
+    assert None not in stored.values()
+    assert stored == {trajectory.pk: region_of(trajectory) for trajectory in Trajectory.objects.all()}
 
 
 def test_every_trajectory_stands_where_its_last_event_took_it(catalogue: list[Qualification]) -> None:

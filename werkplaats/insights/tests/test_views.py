@@ -215,4 +215,4 @@ def test_the_queries_of_the_page_do_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as many:
         client.get(PAGE, {**PERIOD, "compare_from": "2025-01-01", "compare_to": "2025-12-31"})
 
-    assert len(many) == len(few)
+    assert len(many) == len(few) > 10, (len(few), len(many))
