@@ -29,19 +29,17 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
+    Window,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -60,7 +58,6 @@ from werkplaats.trajectories.models import (
     StopReason,
     TargetGroup,
     Trajectory,
-    TrajectoryEvent,
 )
 
 SMALL = 5  # fewer learners than this are shown as "< 5" outside the organisations involved
@@ -335,24 +332,19 @@ def _lead_time(completed: QuerySet[Trajectory], scope: Scope) -> LeadTime:
 def _funnel(cohort: QuerySet[Trajectory], scope: Scope) -> Table:
     """Of the trajectories registered in the period, how many reached each state of the main path
     (or a later one), and the share that went on from each state to the next."""
-    position = Case(
-        *(When(to_status=status, then=Value(n)) for n, status in enumerate(FUNNEL)),
-        default=Value(-1),
-        output_field=IntegerField(),
+    # Per trajectory the furthest state, then the trajectories per furthest state: the events of
+    # the cohort are grouped once (a subquery per trajectory would run a million times nationally).
+    ids, params = cohort.values("pk").query.sql_with_params()
+    position = " ".join(f"WHEN ev.to_status = %s THEN {n}" for n in range(len(FUNNEL)))
+    sql = (
+        "WITH f AS MATERIALIZED ("  # noqa: S608 - constants and Django's compiled query only
+        f"SELECT ev.trajectory_id, MAX(CASE {position} ELSE -1 END) AS furthest "
+        f"FROM trajectories_trajectoryevent ev WHERE ev.trajectory_id IN ({ids}) GROUP BY ev.trajectory_id) "
+        "SELECT f.furthest, COUNT(*) FROM f GROUP BY f.furthest"
     )
-    furthest = (
-        TrajectoryEvent.objects.filter(trajectory=OuterRef("pk"))
-        .order_by()
-        .values("trajectory")
-        .annotate(furthest=Max(position))
-        .values("furthest")
-    )
-    reached_exactly = dict(
-        cohort.annotate(furthest=Subquery(furthest, output_field=IntegerField()))
-        .values("furthest")
-        .annotate(n=Count("pk"))
-        .values_list("furthest", "n")
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(str(status) for status in FUNNEL), *params])
+        reached_exactly = dict(cursor.fetchall())
     reached = []
     so_far = 0
     for n in reversed(range(len(FUNNEL))):  # seven states, not rows
@@ -528,11 +520,9 @@ DIMENSIONS = (
 )
 
 
-def _columns(*conditions: Q) -> dict[str, Any]:
+def _columns(*conditions: Q) -> dict[str, Q]:
     names = ("started", "running", "completed", "stopped")
-    return {
-        name: Count("pk", filter=condition, distinct=True) for name, condition in zip(names, conditions, strict=True)
-    }
+    return dict(zip(names, conditions, strict=True))
 
 
 COLUMN_HEADINGS = (
@@ -544,21 +534,21 @@ COLUMN_HEADINGS = (
 
 
 def _breakdown(
-    during: QuerySet[Trajectory], dimension: Dimension, columns: dict[str, Any], scope: Scope, *, all_rows: bool
+    during: QuerySet[Trajectory], dimension: Dimension, columns: dict[str, Q], scope: Scope, *, all_rows: bool
 ) -> Table:
-    """The four counts per value of ``dimension``, largest first, in one query."""
+    """The four counts per value of ``dimension``, largest first, and how many values there are,
+    in one query. Only a dimension that can join a trajectory more than once (its funding sources)
+    counts distinct trajectories: elsewhere each row is one trajectory, and a plain count is cheaper."""
+    distinct = dimension.key == "funding"
     grouped = during.values(dimension.group_by).annotate(
-        total=Count("pk", distinct=True),
-        **columns,
+        total=Count("pk", distinct=distinct),
+        **{name: Count("pk", filter=condition, distinct=distinct) for name, condition in columns.items()},
         **({"name": Max(dimension.label)} if dimension.label else {}),
+        groups=Window(_Total(Value(1))),
     )
     ordered = grouped.order_by("-total", dimension.group_by)
-    rows_read = list(ordered if all_rows else ordered[: ROWS_SHOWN + 1])
-    more = 0
-    if not all_rows:
-        # Counted even when every row fits, so that the page takes the same queries at any size.
-        more = max(0, grouped.count() - ROWS_SHOWN)
-        rows_read = rows_read[:ROWS_SHOWN]
+    rows_read = list(ordered if all_rows else ordered[:ROWS_SHOWN])
+    more = max(0, rows_read[0]["groups"] - ROWS_SHOWN) if rows_read and not all_rows else 0
     rows = []
     for group in rows_read:
         value = group[dimension.group_by]
@@ -586,6 +576,14 @@ def _breakdown(
         more=more,
         note=note,
     )
+
+
+class _Total(Func):
+    """SUM as a window over every row of the result: the number of groups of a grouped query."""
+
+    function = "SUM"
+    window_compatible = True
+    output_field = IntegerField()
 
 
 # --- Trend per month -------------------------------------------------------------------------------
