@@ -188,9 +188,10 @@ def main() -> None:
     )
 
     region = coordinator.organisation.region
-    this_year = {"scope": f"r{region_id}", "date_from": until.replace(month=1, day=1), "date_to": until}
+    january = until.replace(month=1, day=1)
+    this_year = {"scope": f"r{region_id}", "date_from": january, "date_to": until}
     year_before = {
-        "compare_from": this_year["date_from"].replace(year=until.year - 1),
+        "compare_from": january.replace(year=until.year - 1),
         "compare_to": until.replace(year=until.year - 1),
     }
     pages = [
@@ -222,8 +223,9 @@ def main() -> None:
         "in the region": busiest["n"],
         "of the consultant": top["n"],
     }
+    version = getattr(connection, "pg_version", 0) // 10000
     print(
-        f"national_pages: PostgreSQL {connection.pg_version // 10000}, {counts['trajectories']:,} trajectories; "
+        f"national_pages: PostgreSQL {version}, {counts['trajectories']:,} trajectories; "
         f"region {region} ({counts['in the region']:,}), consultant's caseload {counts['of the consultant']:,}, "
         f"{args.runs} requests per page, load {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
