@@ -8,7 +8,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from werkplaats.core.forms import date_field
 
@@ -24,7 +24,7 @@ class DashboardForm(forms.Form):
         label=gettext_lazy("Compare with region or organisation"), choices=(), required=False
     )
     compare_from = date_field(gettext_lazy("Compare with the period from"), required=False)
-    compare_to = date_field(gettext_lazy("to"), required=False)
+    compare_to = date_field(pgettext_lazy("the last day of the period to compare with", "to"), required=False)
 
     def __init__(self, data: QueryDict, *, scopes: list[Scope]) -> None:
         """Always bound: what is left out is the default (the user's first scope, this year up to
