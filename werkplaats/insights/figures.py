@@ -33,8 +33,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Func,
-    IntegerField,
     Max,
     Q,
     QuerySet,
@@ -48,6 +46,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from werkplaats.certificates.models import Certificate
+from werkplaats.core.expressions import Total
 from werkplaats.organisations.models import Organisation, Region
 from werkplaats.trajectories.models import (
     FINAL_STATES,
@@ -544,7 +543,7 @@ def _breakdown(
         total=Count("pk", distinct=distinct),
         **{name: Count("pk", filter=condition, distinct=distinct) for name, condition in columns.items()},
         **({"name": Max(dimension.label)} if dimension.label else {}),
-        groups=Window(_Total(Value(1))),
+        groups=Window(Total(Value(1))),
     )
     ordered = grouped.order_by("-total", dimension.group_by)
     rows_read = list(ordered if all_rows else ordered[:ROWS_SHOWN])
@@ -576,14 +575,6 @@ def _breakdown(
         more=more,
         note=note,
     )
-
-
-class _Total(Func):
-    """SUM as a window over every row of the result: the number of groups of a grouped query."""
-
-    function = "SUM"
-    window_compatible = True
-    output_field = IntegerField()
 
 
 # --- Trend per month -------------------------------------------------------------------------------

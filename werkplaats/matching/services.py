@@ -272,14 +272,6 @@ class _RoundHalfEven(Func):
         return f"CAST(ROUND(CAST({sql} AS double precision)) AS integer)", list(params)
 
 
-class _Total(Func):
-    """SUM as a window over every row of the result, before LIMIT: counts by condition."""
-
-    function = "SUM"
-    window_compatible = True
-    output_field = IntegerField()
-
-
 def _as_float(expression: Any) -> Cast:
     return Cast(expression, FloatField())
 
