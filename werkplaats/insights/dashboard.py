@@ -20,7 +20,7 @@ from werkplaats.core.exports import spreadsheet_safe
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import SCHOOL_KINDS, Organisation, OrganisationKind, Region, Role
 
-from .figures import Cell, Figures, Row, Table
+from .figures import Figures, Row, Scope, Table
 
 # The roles in a school or municipality that see their organisation's dashboard.
 ORGANISATION_ROLES = (Role.SCHOOL_STAFF, Role.CONSULTANT, Role.ADMIN)
@@ -28,10 +28,8 @@ ORGANISATION_KINDS = frozenset({*SCHOOL_KINDS, OrganisationKind.MUNICIPALITY})
 MAX_PERIOD_DAYS = 10 * 366  # ten years: the table per month stays readable
 
 
-def own_scopes(user: Any) -> list[Any]:
+def own_scopes(user: Any) -> list[Scope]:
     """The scopes whose learners ``user`` may see, exact: their regions and organisations."""
-    from .figures import Scope
-
     access = get_access(user)
     if access.is_platform_admin:
         return [Scope(region=region, exact=True) for region in Region.objects.order_by("name")]
@@ -58,10 +56,8 @@ def can_see_dashboard(user: Any) -> bool:
     )
 
 
-def all_scopes(user: Any) -> list[Any]:
+def all_scopes(user: Any) -> list[Scope]:
     """What ``user`` may choose: their own scopes, then every other region (small numbers hidden)."""
-    from .figures import Scope
-
     own = own_scopes(user)
     mine = {scope.region.pk for scope in own if scope.region is not None}
     others = [Scope(region=region) for region in Region.objects.exclude(pk__in=mine).order_by("name")]
@@ -109,35 +105,20 @@ class Merged:
 
 
 def _values(table: Table, row: Row | None) -> tuple[list[str], list[Any]]:
-    """The texts of a row in ``table`` (the row may be missing in one of the columns)."""
+    """The texts and exported values of a row of ``table``: its counts, then its fractions (shares,
+    or days where the row or table says so), padded to the table's headings (a row may be missing
+    in one of the columns compared)."""
     shown: list[str] = []
     exported: list[Any] = []
-    kinds = _kinds(table)
-    for n, kind in enumerate(kinds):
-        if row is None:
-            shown.append("")
-            exported.append("")
-            continue
-        if n < len(row.cells):
-            value: Cell = row.cells[n]
-            shown.append(str(value))
-            exported.append(value.export)
-            continue
-        fraction = row.shares[n - len(row.cells)] if n - len(row.cells) < len(row.shares) else None
-        text = days(fraction) if kind == "days" else percent(fraction)
-        shown.append(text)
-        exported.append("" if fraction is None else round(fraction, 1 if kind == "days" else 4))
-    return shown, exported
-
-
-def _kinds(table: Table) -> list[str]:
-    """What each heading holds: counts, then shares (or days for the time per state)."""
-    cells = len(table.headings) - _share_columns(table)
-    return ["count"] * cells + ["days" if table.key == "time_per_state" else "share"] * _share_columns(table)
-
-
-def _share_columns(table: Table) -> int:
-    return max((len(row.shares) for row in table.rows), default=0)
+    if row is not None:
+        shown += [str(value) for value in row.cells]
+        exported += [value.export for value in row.cells]
+        in_days = (row.share_kind or table.share_kind) == "days"
+        for fraction in row.shares:
+            shown.append(days(fraction) if in_days else percent(fraction))
+            exported.append("" if fraction is None else round(fraction, 1 if in_days else 4))
+    missing = len(table.headings) - len(shown)
+    return shown + [""] * missing, exported + [""] * missing
 
 
 def merge(tables: Sequence[Table], groups: Sequence[str]) -> Merged:
@@ -204,48 +185,26 @@ class Dashboard:
                 Row("completed", _("Completed"), [figures.completed]),
                 Row("stopped", _("Stopped"), [figures.stopped]),
             ]
-            tables.append(Table(key="summary", title=_("Key figures"), headings=[_("Number")], rows=rows))
-            tables[-1].rows += [
-                Row("median", _("Lead time, median (days)"), [], [_seconds_to_days(lead.median)]),
-                Row("p80", _("Lead time, 80th percentile (days)"), [], [_seconds_to_days(lead.p80)]),
+            rows += [
+                Row("median", _("Lead time, median (days)"), [], [_days(lead.median)], share_kind="days"),
+                Row("p80", _("Lead time, 80th percentile (days)"), [], [_days(lead.p80)], share_kind="days"),
                 Row("within_3", _("Completed within 3 months"), [], [lead.within_3]),
                 Row("within_6", _("Completed within 6 months"), [], [lead.within_6]),
             ]
-        return merge_summary(tables, self.groups)
+            tables.append(
+                Table(
+                    key="summary",
+                    title=_("Key figures"),
+                    label_heading=_("Figure"),
+                    headings=[_("Value")],
+                    rows=rows,
+                )
+            )
+        return merge(tables, self.groups)
 
 
-def _seconds_to_days(value: datetime.timedelta | None) -> float | None:
+def _days(value: datetime.timedelta | None) -> float | None:
     return None if value is None else value.total_seconds() / 86400
-
-
-def merge_summary(tables: Sequence[Table], groups: Sequence[str]) -> Merged:
-    """The key figures: counts first, then days and shares, each in the one value column."""
-    lines = []
-    for n, row in enumerate(tables[0].rows):
-        shown: list[str] = []
-        exported: list[Any] = []
-        for table in tables:
-            current = table.rows[n]
-            if current.cells:
-                shown.append(str(current.cells[0]))
-                exported.append(current.cells[0].export)
-            else:
-                value = current.shares[0]
-                is_days = current.key in ("median", "p80")
-                shown.append(days(value) if is_days else percent(value))
-                exported.append("" if value is None else round(value, 1 if is_days else 4))
-        lines.append(Line(key=row.key, label=row.label, values=shown, exported=exported))
-    return Merged(
-        key="summary",
-        title=_("Key figures"),
-        label_heading=_("Figure"),
-        headings=[_("Value")] * len(tables),
-        groups=list(groups) if len(tables) > 1 else [],
-        per_group=1,
-        lines=lines,
-        more=[0] * len(tables),
-        note="",
-    )
 
 
 # --- Downloads -------------------------------------------------------------------------------------

@@ -178,7 +178,8 @@ class Row:
     key: str
     label: str
     cells: list[Cell]
-    shares: list[float | None] = field(default_factory=list)
+    shares: list[float | None] = field(default_factory=list)  # fractions, or days (see share_kind)
+    share_kind: str = ""  # "days" when this row's fractions are days; empty: as its table says
 
 
 @dataclass
@@ -190,6 +191,7 @@ class Table:
     label_heading: str = ""
     more: int = 0  # rows left off the page (in the downloads)
     note: str = ""
+    share_kind: str = "share"  # what the rows' fractions are: "share" (shown as %) or "days"
 
 
 @dataclass
@@ -400,6 +402,7 @@ def _time_per_state(completed: QuerySet[Trajectory], scope: Scope) -> Table:
         rows.append(Row(key=status, label=str(Status(status).label), cells=[cell(n, scope)], shares=[days]))
     return Table(
         key="time_per_state",
+        share_kind="days",
         title=_("Time per state of the trajectories completed in the period"),
         headings=[_("Trajectories"), _("Average days")],
         label_heading=_("State"),
