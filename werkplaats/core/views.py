@@ -56,7 +56,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if organisation is not None and Role.ADMIN in roles:
         context["member_count"] = Membership.objects.active().filter(organisation=organisation).count()
     context["caseloads"] = {
-        role: caseloads.summarise(caseloads.build_rows(caseloads.queryset(request.user, organisation, roles=[role])))
+        role: caseloads.summarise(
+            caseloads.build_rows(caseloads.in_state(caseloads.queryset(request.user, organisation, roles=[role])))
+        )
         for role in CASELOAD_ROLES
         if organisation is not None and role in roles
     }

@@ -474,8 +474,8 @@ def _caseload_rows(request: HttpRequest) -> tuple[CaseloadFilterForm, list[casel
     form = CaseloadFilterForm(request.GET or None)
     chosen = form.values()
     organisation = getattr(request, "organisation", None)
-    rows = caseloads.build_rows(caseloads.queryset(request.user, organisation))
-    rows = caseloads.select(rows, state=chosen["state"], warning=chosen["warning"])
+    trajectories = caseloads.in_state(caseloads.queryset(request.user, organisation), chosen["state"])
+    rows = caseloads.select(caseloads.build_rows(trajectories), warning=chosen["warning"])
     rows = caseloads.sort(rows, chosen["sort"], descending=chosen["order"] == "desc")
     return form, rows
 
