@@ -3,11 +3,12 @@ with the three-party learning plan and everything that happens along the way."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,32 @@ from werkplaats.organisations.models import Organisation, Role
 from werkplaats.qualifications.models import Qualification, WorkProcess
 
 from .files import private_storage
+
+# Sent after ``QuerySet.update()`` changed trajectories, their learners, events or funding
+# sources, which sends no ``post_save``: ``ids`` holds the trajectories concerned. Stored copies
+# (the dashboard's facts) listen to it.
+trajectories_changed = Signal()
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class UpdateSignalling(models.QuerySet[_M]):
+    """``update()`` that sends ``trajectories_changed`` with the trajectories whose rows (or whose
+    learners', events' or funding's rows) it changed. The ids are read before the update: it may
+    change what the filter matches. Without listeners it costs nothing extra."""
+
+    trajectory_ids_from = "trajectory_id"
+
+    def update(self, **kwargs: Any) -> int:
+        if not trajectories_changed.has_listeners():
+            return super().update(**kwargs)
+        ids = {pk for pk in self.order_by().values_list(self.trajectory_ids_from, flat=True) if pk is not None}
+        count = super().update(**kwargs)
+        if ids:
+            trajectories_changed.send(sender=self.model, ids=ids)
+        return count
+
 
 # --- Learners ---------------------------------------------------------------------------------
 
@@ -43,7 +70,9 @@ class LanguageLevel(models.TextChoices):
     C2 = "C2", "C2"
 
 
-class LearnerQuerySet(models.QuerySet["Learner"]):
+class LearnerQuerySet(UpdateSignalling["Learner"]):
+    trajectory_ids_from = "trajectories"
+
     def visible_to(self, user: Any) -> LearnerQuerySet:
         """Consultants and coordinators see the learners their organisation holds (coordinators:
         their region); school staff and workplace trainers see learners with a trajectory at their
@@ -203,7 +232,9 @@ class FollowUp(models.TextChoices):
     UNKNOWN = "unknown", _("unknown")
 
 
-class TrajectoryQuerySet(models.QuerySet["Trajectory"]):
+class TrajectoryQuerySet(UpdateSignalling["Trajectory"]):
+    trajectory_ids_from = "pk"
+
     def open(self) -> TrajectoryQuerySet:
         return self.exclude(status__in=FINAL_STATES)
 
@@ -413,6 +444,8 @@ class TrajectoryEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
+    objects = UpdateSignalling.as_manager()
+
     class Meta:
         verbose_name = _("trajectory event")
         verbose_name_plural = _("trajectory events")
@@ -445,6 +478,8 @@ class FundingSource(models.Model):
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = UpdateSignalling.as_manager()
 
     class Meta:
         verbose_name = _("funding source")
