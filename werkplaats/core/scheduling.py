@@ -28,6 +28,7 @@ DAILY_JOBS = [
     "werkplaats.meetings.guest_tasks.send_guest_reminders",
     "werkplaats.notifications.tasks.send_notification_digests",
     "werkplaats.matching.counts.refresh_matching_counts",  # a recount: changes nothing when the counts are right
+    "werkplaats.insights.facts.refresh_trajectory_facts",  # the same for the dashboard
 ]
 
 

@@ -1,10 +1,12 @@
 """The numbers of the regional dashboard: certificates, trajectories, the funnel, lead times, stop
 reasons, outcomes, breakdowns and trends, for one scope (a region or an organisation) and period.
 
-Every figure is counted by the database: aggregates with ``Count(filter=...)``, one query per
-table, whatever the number of trajectories. Percentiles of the lead time read the one or two rows
-around the rank they need; the time per state is a window over the events (``LEAD``) summed per
-state. The queries per dashboard are the same at any data size (the tests hold them to it).
+Every figure is counted by the database from the trajectories' facts (``models.TrajectoryFact``,
+kept right by ``facts.py``): the counts of the period in total and per group of every breakdown,
+the funnel, the reasons, the outcomes and the months in one query (``_grouped``), the lead time and
+the time per state of the completed trajectories in another. Percentiles of the lead time read the
+one or two rows around the rank they need. The queries per dashboard are the same at any data size
+(the tests hold them to it).
 
 Periods are dates in the site's time zone (Europe/Amsterdam): a period from 1 March to 31 March
 covers every moment from 1 March 00:00 to 1 April 00:00 Amsterdam time.
@@ -27,18 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
-from django.db.models import (
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
-    Max,
-    Q,
-    QuerySet,
-    Value,
-    Window,
-)
+from django.db import connection, transaction
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -46,35 +38,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from werkplaats.certificates.models import Certificate
-from werkplaats.core.expressions import Total
 from werkplaats.organisations.models import Organisation, Region
+from werkplaats.qualifications.models import Qualification
 from werkplaats.trajectories.models import (
-    FINAL_STATES,
     FollowUp,
     FundingKind,
     Route,
     Status,
     StopReason,
     TargetGroup,
-    Trajectory,
 )
+
+from .facts import FUNDING_BITS
+from .models import FUNNEL, STAY_COLUMNS, TrajectoryFact
 
 SMALL = 5  # fewer learners than this are shown as "< 5" outside the organisations involved
 ROWS_SHOWN = 15  # rows of a breakdown on the page; the downloads hold them all
 MONTHS_3 = datetime.timedelta(days=91)
 MONTHS_6 = datetime.timedelta(days=183)
-
-# The main path through the states, in order: the funnel.
-FUNNEL = (
-    Status.REFERRED,
-    Status.INTAKE,
-    Status.SEARCHING,
-    Status.PLACED,
-    Status.IN_PROGRESS,
-    Status.ASSESSMENT,
-    Status.COMPLETED,
-)
-
+WORK_MEM = "32MB"  # PostgreSQL's memory for the sorts and hashes of the counting query
 
 # --- Scope and period ---------------------------------------------------------------------------
 
@@ -102,12 +84,13 @@ class Scope:
     def label(self) -> str:
         return str(self.region if self.region is not None else self.organisation)
 
-    def trajectories(self) -> QuerySet[Trajectory]:
-        queryset = Trajectory.objects.order_by()
+    def facts(self) -> QuerySet[TrajectoryFact]:
+        """The facts of the scope's trajectories (see models.TrajectoryFact). The region that counts a
+        trajectory is stored with it (see trajectories/regions.py)."""
+        queryset = TrajectoryFact.objects.order_by()
         if self.organisation is not None:
-            return queryset.filter(Q(learner__organisation=self.organisation) | Q(school=self.organisation))
-        # The region that counts it is stored on the trajectory (see trajectories/regions.py).
-        return queryset.filter(region=self.region)
+            return queryset.filter(Q(learner_organisation_id=self.organisation.pk) | Q(school_id=self.organisation.pk))
+        return queryset.filter(region_id=self.region.pk)  # type: ignore[union-attr]
 
     def certificates(self) -> QuerySet[Certificate]:
         queryset = Certificate.objects.order_by()
@@ -229,27 +212,16 @@ class Figures:
 def compute(scope: Scope, period: Period, *, all_rows: bool = False) -> Figures:
     """Every figure of the dashboard for ``scope`` and ``period``. With ``all_rows`` the
     breakdowns hold every row (the downloads), otherwise the ``ROWS_SHOWN`` largest."""
-    trajectories = scope.trajectories()
     since, until = period.since, period.until
-    started = Q(created_at__gte=since, created_at__lt=until)
-    ended_in = Q(status_changed_at__gte=since, status_changed_at__lt=until)
-    completed = Q(status=Status.COMPLETED) & ended_in
-    stopped = Q(status=Status.STOPPED) & ended_in
-    running_at_end = Q(created_at__lt=until) & (~Q(status__in=FINAL_STATES) | Q(status_changed_at__gte=until))
-    during = Q(created_at__lt=until) & (~Q(status__in=FINAL_STATES) | Q(status_changed_at__gte=since))
-
-    totals = trajectories.aggregate(
-        started=Count("pk", filter=started),
-        running=Count("pk", filter=running_at_end),
-        completed=Count("pk", filter=completed),
-        stopped=Count("pk", filter=stopped),
-    )
+    groups = _grouped(scope.facts(), period, all_rows=all_rows)
+    totals = groups["total"][0] if groups["total"] else dict.fromkeys(MEASURES, 0)
     certificates = scope.certificates().filter(issued_on__range=(period.start, period.end))
     certificate_totals = certificates.aggregate(
         valid=Count("pk", filter=Q(revocation__isnull=True)),
         revoked=Count("pk", filter=Q(revocation__isnull=False)),
     )
-    columns = _columns(started, running_at_end, completed, stopped)
+    completed = scope.facts().filter(status=Status.COMPLETED, ended_at__gte=since, ended_at__lt=until)
+    lead_time, time_per_state = _completed(completed, scope)
     return Figures(
         scope=scope,
         period=period,
@@ -259,12 +231,11 @@ def compute(scope: Scope, period: Period, *, all_rows: bool = False) -> Figures:
         running=cell(totals["running"], scope),
         completed=cell(totals["completed"], scope),
         stopped=cell(totals["stopped"], scope),
-        lead_time=_lead_time(trajectories.filter(completed), scope),
-        funnel=_funnel(trajectories.filter(started), scope),
-        time_per_state=_time_per_state(trajectories.filter(completed), scope),
+        lead_time=lead_time,
+        funnel=_funnel(groups["furthest"], scope),
+        time_per_state=time_per_state,
         stop_reasons=_by_choice(
-            trajectories.filter(stopped),
-            "stop_reason",
+            _counts(groups["stop_reason"], "stopped"),
             StopReason,
             scope,
             key="stop_reasons",
@@ -272,36 +243,148 @@ def compute(scope: Scope, period: Period, *, all_rows: bool = False) -> Figures:
             heading=_("Stopped"),
             label_heading=_("Reason"),
         ),
-        outcomes=_outcomes(trajectories.filter(completed), scope),
-        breakdowns=[
-            _breakdown(trajectories.filter(during), dimension, columns, scope, all_rows=all_rows)
-            for dimension in DIMENSIONS
-        ],
-        trend=_trend(trajectories, certificates, period, scope),
+        outcomes=_outcomes(groups, scope),
+        breakdowns=[_breakdown(groups, dimension, scope, all_rows=all_rows) for dimension in DIMENSIONS],
+        trend=_trend(groups, certificates, period, scope),
     )
 
 
-# --- Lead time --------------------------------------------------------------------------------
+# --- Counting: one query for the counts, by every grouping at once --------------------------------
+
+# What is counted of each group: the trajectories that ran during the period, those registered in
+# it, those running at its end, and those completed and stopped in it.
+MEASURES = ("total", "started", "running", "completed", "stopped")
+
+# The groupings (each a column of the facts, or a month), in a fixed order: PostgreSQL names a
+# grouping by the bits of GROUPING(), one per column. "total" groups by nothing.
+GROUPINGS = (
+    "school_id",
+    "employer_id",
+    "crebo",
+    "level",
+    "route",
+    "target_group",
+    "funding",
+    "furthest",
+    "stop_reason",
+    "outcome_at_completion",
+    "outcome_after_six_months",
+    "started_month",
+    "ended_month",
+)
+# Groupings of which the page shows only the largest ROWS_SHOWN groups (funding: its groups are
+# combinations of kinds, added up per kind afterwards, so all of them are read).
+LONG_GROUPINGS = ("school_id", "employer_id", "crebo", "level", "route", "target_group")
 
 
-def _lead(queryset: QuerySet[Trajectory]) -> QuerySet[Trajectory]:
-    return queryset.annotate(
-        lead=ExpressionWrapper(F("status_changed_at") - F("created_at"), output_field=DurationField())
+def _grouped(facts: QuerySet[TrajectoryFact], period: Period, *, all_rows: bool) -> dict[str, list[dict[str, Any]]]:
+    """The MEASURES of the trajectories of ``facts`` that ran during ``period``, in total and per
+    group of every grouping, in one query: on PostgreSQL one pass with GROUPING SETS, elsewhere a
+    UNION of the groupings. Per grouping the groups with the largest total first; of LONG_GROUPINGS
+    only ROWS_SHOWN of them unless ``all_rows``, each with ``groups``: how many there are."""
+    since, until = period.since, period.until
+    tz = timezone.get_current_timezone()
+    rows = (
+        facts.filter(created_at__lt=until)
+        .annotate(started_month=TruncMonth("created_at", tzinfo=tz), ended_month=TruncMonth("ended_at", tzinfo=tz))
+        .values(*GROUPINGS, "created_at", "ended_at", "status")
     )
+    # Those that ran during the period: registered before its end, and still running or ended
+    # since its start; every count of the period is among them. Two ranges of the index
+    # (region, ended_at) rather than one scan of all the region's trajectories with an OR.
+    during = rows.filter(ended_at__isnull=True).union(rows.filter(ended_at__gte=since), all=True)
+    inner, inner_params = during.query.sql_with_params()
+    measures = (
+        "COUNT(*) AS total, "
+        "COUNT(*) FILTER (WHERE r.created_at >= %s) AS started, "
+        "COUNT(*) FILTER (WHERE r.ended_at IS NULL OR r.ended_at >= %s) AS running, "
+        "COUNT(*) FILTER (WHERE r.status = %s AND r.ended_at < %s) AS completed, "
+        "COUNT(*) FILTER (WHERE r.status = %s AND r.ended_at < %s) AS stopped"
+    )
+    start, end = (connection.ops.adapt_datetimefield_value(moment) for moment in (since, until))
+    measure_params = [start, end, Status.COMPLETED.value, end, Status.STOPPED.value, end]
+    every = len(GROUPINGS)
+    keys = ", ".join(f"r.{name}" for name in GROUPINGS)
+    if connection.vendor == "postgresql":
+        sets = ", ".join(["()", *(f"(r.{name})" for name in GROUPINGS)])
+        grouped = f"SELECT GROUPING({keys}) AS g, {keys}, {measures} FROM ({inner}) r GROUP BY GROUPING SETS ({sets})"  # noqa: S608
+        params = [*measure_params, *inner_params]
+    else:
+        branches = []
+        params = []
+        for n, name in [(-1, ""), *enumerate(GROUPINGS)]:
+            mask = (1 << every) - 1 if n < 0 else ((1 << every) - 1) ^ (1 << (every - 1 - n))
+            selected = ", ".join(f"r.{other}" if other == name else f"NULL AS {other}" for other in GROUPINGS)
+            group_by = f" GROUP BY r.{name}" if name else ""
+            branches.append(f"SELECT {mask} AS g, {selected}, {measures} FROM ({inner}) r{group_by}")  # noqa: S608
+            params += [*measure_params, *inner_params]
+        grouped = " UNION ALL ".join(branches)
+    order = ", ".join(LONG_GROUPINGS)  # the others are all read
+    ranked = (
+        f"SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.g ORDER BY x.total DESC, {order}) AS rank, "  # noqa: S608
+        f"COUNT(*) OVER (PARTITION BY x.g) AS groups FROM ({grouped}) x"
+    )
+    long_masks = [((1 << every) - 1) ^ (1 << (every - 1 - GROUPINGS.index(name))) for name in LONG_GROUPINGS]
+    sql = f"SELECT * FROM ({ranked}) y"  # noqa: S608
+    if not all_rows:
+        sql += f" WHERE y.rank <= %s OR y.g NOT IN ({', '.join(map(str, long_masks))})"
+        params.append(ROWS_SHOWN)
+    sql += " ORDER BY y.g, y.rank"
+    names = {(1 << every) - 1: "total"}
+    names.update({((1 << every) - 1) ^ (1 << (every - 1 - n)): name for n, name in enumerate(GROUPINGS)})
+    result: dict[str, list[dict[str, Any]]] = {name: [] for name in names.values()}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to sort and hash a region's groups in memory (the default, 4 MB, spills to disk),
+            # for this transaction only.
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():  # groups, not trajectories: a few hundred at most on the page
+            row = dict(zip(columns, values, strict=True))
+            name = names[row["g"]]
+            row["key"] = row[name] if name != "total" else None
+            for measure in MEASURES:
+                row[measure] = int(row[measure] or 0)
+            result[name].append(row)
+    return result
 
 
-def _percentile(queryset: QuerySet[Trajectory], n: int, fraction: float) -> datetime.timedelta | None:
+def _counts(groups: list[dict[str, Any]], measure: str) -> dict[Any, int]:
+    """``measure`` per key of a grouping, leaving out the groups where it is 0."""
+    return {group["key"]: group[measure] for group in groups if group[measure]}
+
+
+# --- Lead time and time per state -------------------------------------------------------------------
+
+
+def _lead(queryset: QuerySet[TrajectoryFact]) -> QuerySet[TrajectoryFact]:
+    return queryset.annotate(lead=ExpressionWrapper(F("ended_at") - F("created_at"), output_field=DurationField()))
+
+
+def _percentile(queryset: QuerySet[TrajectoryFact], n: int, fraction: float) -> datetime.timedelta | None:
     """The ``fraction`` percentile of the lead times (linear between the two nearest ranks, as
-    PostgreSQL's ``percentile_cont``), reading only those two rows."""
+    PostgreSQL's ``percentile_cont``), reading only those two rows (where there is no
+    ``percentile_cont``)."""
     if not n:
         return None
     position = fraction * (n - 1)
     low = int(position)
-    ranked: Any = _lead(queryset).order_by("lead", "pk")  # "lead" is an annotation
+    ranked: Any = _lead(queryset).order_by("lead")  # "lead" is an annotation; equal leads are equal values
     values = [_as_timedelta(value) for value in ranked.values_list("lead", flat=True)[low : low + 2]]
     if len(values) == 1 or position == low:
         return values[0]
     return values[0] + (values[1] - values[0]) * (position - low)
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)``."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: Any, fraction: float, **extra: Any) -> None:
+        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 def _as_timedelta(value: Any) -> datetime.timedelta:
@@ -310,42 +393,62 @@ def _as_timedelta(value: Any) -> datetime.timedelta:
     return datetime.timedelta(microseconds=int(value))  # SQLite: microseconds
 
 
-def _lead_time(completed: QuerySet[Trajectory], scope: Scope) -> LeadTime:
+def _completed(completed: QuerySet[TrajectoryFact], scope: Scope) -> tuple[LeadTime, Table]:
+    """Of the trajectories completed in the period: the lead time, and the average days they
+    spent in each state (every stay until the next event, added up per trajectory)."""
+    stays: dict[str, Any] = {}
+    for status, column in STAY_COLUMNS.items():
+        stays[f"{status}_n"] = Count(column)
+        stays[f"{status}_seconds"] = Sum(column)
+    percentiles: dict[str, Any] = {}
+    if connection.vendor == "postgresql":  # in the same pass over the index
+        percentiles = {"median": PercentileCont("lead", 0.5), "p80": PercentileCont("lead", 0.8)}
+    # Counts of columns in the index (not of the primary key): PostgreSQL reads the index alone.
     counts = _lead(completed).aggregate(
-        n=Count("pk"),
-        within_3=Count("pk", filter=Q(lead__lte=MONTHS_3)),
-        within_6=Count("pk", filter=Q(lead__lte=MONTHS_6)),
+        n=Count("*"),
+        within_3=Count("created_at", filter=Q(lead__lte=MONTHS_3)),
+        within_6=Count("created_at", filter=Q(lead__lte=MONTHS_6)),
+        **stays,
+        **percentiles,
     )
     n = counts["n"]
     shown = share(1, n, scope) is not None
-    return LeadTime(
+    if percentiles:
+        median, p80 = counts["median"], counts["p80"]
+    elif shown:
+        median, p80 = _percentile(completed, n, 0.5), _percentile(completed, n, 0.8)
+    else:
+        median = p80 = None
+    lead_time = LeadTime(
         completed=cell(n, scope),
-        median=_percentile(completed, n, 0.5) if shown else None,
-        p80=_percentile(completed, n, 0.8) if shown else None,
+        median=median if shown else None,
+        p80=p80 if shown else None,
         within_3=share(counts["within_3"], n, scope),
         within_6=share(counts["within_6"], n, scope),
     )
+    rows = []
+    for status in STAY_COLUMNS:
+        stayed, seconds = counts[f"{status}_n"], counts[f"{status}_seconds"] or 0
+        days = float(seconds) / 86400 / stayed if stayed and share(1, stayed, scope) is not None else None
+        rows.append(Row(key=status, label=str(Status(status).label), cells=[cell(stayed, scope)], shares=[days]))
+    table = Table(
+        key="time_per_state",
+        share_kind="days",
+        title=_("Time per state of the trajectories completed in the period"),
+        headings=[_("Trajectories"), _("Average days")],
+        label_heading=_("State"),
+        rows=rows,
+    )
+    return lead_time, table
 
 
-# --- Funnel and time per state -------------------------------------------------------------------
+# --- Funnel ---------------------------------------------------------------------------------------
 
 
-def _funnel(cohort: QuerySet[Trajectory], scope: Scope) -> Table:
+def _funnel(furthest: list[dict[str, Any]], scope: Scope) -> Table:
     """Of the trajectories registered in the period, how many reached each state of the main path
     (or a later one), and the share that went on from each state to the next."""
-    # Per trajectory the furthest state, then the trajectories per furthest state: the events of
-    # the cohort are grouped once (a subquery per trajectory would run a million times nationally).
-    ids, params = cohort.values("pk").query.sql_with_params()
-    position = " ".join(f"WHEN ev.to_status = %s THEN {n}" for n in range(len(FUNNEL)))
-    sql = (
-        "WITH f AS MATERIALIZED ("  # noqa: S608 - constants and Django's compiled query only
-        f"SELECT ev.trajectory_id, MAX(CASE {position} ELSE -1 END) AS furthest "
-        f"FROM trajectories_trajectoryevent ev WHERE ev.trajectory_id IN ({ids}) GROUP BY ev.trajectory_id) "
-        "SELECT f.furthest, COUNT(*) FROM f GROUP BY f.furthest"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*(str(status) for status in FUNNEL), *params])
-        reached_exactly = dict(cursor.fetchall())
+    reached_exactly = _counts(furthest, "started")
     reached = []
     so_far = 0
     for n in reversed(range(len(FUNNEL))):  # seven states, not rows
@@ -373,49 +476,11 @@ def _funnel(cohort: QuerySet[Trajectory], scope: Scope) -> Table:
     )
 
 
-def _seconds_between(earlier: str, later: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
-
-
-def _time_per_state(completed: QuerySet[Trajectory], scope: Scope) -> Table:
-    """For the trajectories completed in the period: the average number of days they spent in each
-    state (every stay until the next event, added up per trajectory)."""
-    ids, params = completed.values("pk").query.sql_with_params()
-    spent = _seconds_between("e.at", "e.next_at")
-    sql = (
-        "WITH e AS MATERIALIZED ("  # noqa: S608 - constants and Django's compiled query only
-        "SELECT ev.trajectory_id, ev.to_status, ev.at, "
-        "LEAD(ev.at) OVER (PARTITION BY ev.trajectory_id ORDER BY ev.at, ev.id) AS next_at "
-        f"FROM trajectories_trajectoryevent ev WHERE ev.trajectory_id IN ({ids})) "
-        f"SELECT e.to_status, COUNT(DISTINCT e.trajectory_id), SUM({spent}) "
-        "FROM e WHERE e.next_at IS NOT NULL GROUP BY e.to_status"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        stays = {status: (n, seconds) for status, n, seconds in cursor.fetchall()}
-    rows = []
-    for status in [*FUNNEL[:-1], Status.PAUSED]:
-        n, seconds = stays.get(status, (0, 0))
-        days = float(seconds) / 86400 / n if n and share(1, n, scope) is not None else None
-        rows.append(Row(key=status, label=str(Status(status).label), cells=[cell(n, scope)], shares=[days]))
-    return Table(
-        key="time_per_state",
-        share_kind="days",
-        title=_("Time per state of the trajectories completed in the period"),
-        headings=[_("Trajectories"), _("Average days")],
-        label_heading=_("State"),
-        rows=rows,
-    )
-
-
 # --- Reasons and outcomes -----------------------------------------------------------------------
 
 
 def _by_choice(
-    queryset: QuerySet[Trajectory],
-    field_name: str,
+    counts: dict[Any, int],
     choices: Any,
     scope: Scope,
     *,
@@ -425,7 +490,6 @@ def _by_choice(
     label_heading: str,
     empty: str = "",
 ) -> Table:
-    counts = dict(queryset.values(field_name).annotate(n=Count("pk")).values_list(field_name, "n"))
     total = sum(counts.values())
     rows = [
         Row(
@@ -448,16 +512,10 @@ def _by_choice(
     return Table(key=key, title=title, headings=[heading, _("Share")], label_heading=label_heading, rows=rows)
 
 
-def _outcomes(completed: QuerySet[Trajectory], scope: Scope) -> Table:
+def _outcomes(groups: dict[str, list[dict[str, Any]]], scope: Scope) -> Table:
     """What the learners completed in the period went on to: at completion and six months later."""
-    at_end = dict(
-        completed.values("outcome_at_completion").annotate(n=Count("pk")).values_list("outcome_at_completion", "n")
-    )
-    later = dict(
-        completed.values("outcome_after_six_months")
-        .annotate(n=Count("pk"))
-        .values_list("outcome_after_six_months", "n")
-    )
+    at_end = _counts(groups["outcome_at_completion"], "completed")
+    later = _counts(groups["outcome_after_six_months"], "completed")
     rows = [
         Row(key=value, label=str(label), cells=[cell(at_end.get(value, 0), scope), cell(later.get(value, 0), scope)])
         for value, label in [*FollowUp.choices, ("", gettext_lazy("not recorded (yet)"))]
@@ -479,53 +537,62 @@ class Dimension:
     key: str
     title: Any
     heading: Any
-    group_by: str
-    label: str | None = None  # a field holding the row's name, else ``labels``
-    labels: Callable[[Any], str] | None = None
+    grouping: str  # one of GROUPINGS
+    labels: Callable[[list[Any]], dict[Any, str]]  # the keys shown -> their labels (one query at most)
 
 
-def _choice_label(choices: Any) -> Callable[[Any], str]:
+def _choice_labels(choices: Any) -> Callable[[list[Any]], dict[Any, str]]:
     names = dict(choices.choices)
-    return lambda value: str(names.get(value, value)) if value else _("not recorded")
+    return lambda keys: {key: str(names.get(key, key)) if key else _("not recorded") for key in keys}
 
 
-def _level_label(value: Any) -> str:
-    return _("level %(level)s") % {"level": value} if value else _("no qualification")
+def _level_labels(keys: list[Any]) -> dict[Any, str]:
+    return {key: _("level %(level)s") % {"level": key} if key else _("no qualification") for key in keys}
+
+
+def _organisation_labels(keys: list[Any]) -> dict[Any, str]:
+    names = dict(Organisation.objects.filter(pk__in=[key for key in keys if key is not None]).values_list("pk", "name"))
+    return {key: names.get(key) or _("none") for key in keys}
+
+
+def _qualification_labels(keys: list[Any]) -> dict[Any, str]:
+    names = dict(
+        Qualification.objects.filter(crebo__in=[key for key in keys if key])
+        .order_by()
+        .values("crebo")
+        .annotate(name=Max("name"))
+        .values_list("crebo", "name")
+    )
+    return {key: names.get(key) or _("none") for key in keys}
 
 
 DIMENSIONS = (
-    Dimension("school", gettext_lazy("By school"), gettext_lazy("School"), "school_id", label="school__name"),
-    Dimension("employer", gettext_lazy("By employer"), gettext_lazy("Employer"), "employer_id", label="employer__name"),
+    Dimension("school", gettext_lazy("By school"), gettext_lazy("School"), "school_id", _organisation_labels),
+    Dimension("employer", gettext_lazy("By employer"), gettext_lazy("Employer"), "employer_id", _organisation_labels),
     Dimension(
         "qualification",
         gettext_lazy("By qualification"),
         gettext_lazy("Qualification"),
-        "qualification__crebo",
-        label="qualification__name",
+        "crebo",
+        _qualification_labels,
     ),
-    Dimension("level", gettext_lazy("By level"), gettext_lazy("Level"), "qualification__level", labels=_level_label),
-    Dimension("route", gettext_lazy("By learning route"), gettext_lazy("Route"), "route", labels=_choice_label(Route)),
+    Dimension("level", gettext_lazy("By level"), gettext_lazy("Level"), "level", _level_labels),
+    Dimension("route", gettext_lazy("By learning route"), gettext_lazy("Route"), "route", _choice_labels(Route)),
     Dimension(
         "target_group",
         gettext_lazy("By target group"),
         gettext_lazy("Target group"),
-        "learner__target_group",
-        labels=_choice_label(TargetGroup),
+        "target_group",
+        _choice_labels(TargetGroup),
     ),
     Dimension(
         "funding",
         gettext_lazy("By funding source"),
         gettext_lazy("Funding source"),
-        "funding_sources__kind",
-        labels=_choice_label(FundingKind),
+        "funding",
+        _choice_labels(FundingKind),
     ),
 )
-
-
-def _columns(*conditions: Q) -> dict[str, Q]:
-    names = ("started", "running", "completed", "stopped")
-    return dict(zip(names, conditions, strict=True))
-
 
 COLUMN_HEADINGS = (
     gettext_lazy("Started"),
@@ -533,39 +600,42 @@ COLUMN_HEADINGS = (
     gettext_lazy("Completed"),
     gettext_lazy("Stopped"),
 )
+COLUMNS = ("started", "running", "completed", "stopped")
 
 
-def _breakdown(
-    during: QuerySet[Trajectory], dimension: Dimension, columns: dict[str, Q], scope: Scope, *, all_rows: bool
-) -> Table:
-    """The four counts per value of ``dimension``, largest first, and how many values there are,
-    in one query. Only a dimension that can join a trajectory more than once (its funding sources)
-    counts distinct trajectories: elsewhere each row is one trajectory, and a plain count is cheaper."""
-    distinct = dimension.key == "funding"
-    grouped = during.values(dimension.group_by).annotate(
-        total=Count("pk", distinct=distinct),
-        **{name: Count("pk", filter=condition, distinct=distinct) for name, condition in columns.items()},
-        **({"name": Max(dimension.label)} if dimension.label else {}),
-        groups=Window(Total(Value(1))),
-    )
-    ordered = grouped.order_by("-total", dimension.group_by)
-    rows_read = list(ordered if all_rows else ordered[:ROWS_SHOWN])
-    more = max(0, rows_read[0]["groups"] - ROWS_SHOWN) if rows_read and not all_rows else 0
-    rows = []
-    for group in rows_read:
-        value = group[dimension.group_by]
-        if dimension.label:
-            label = group["name"] or _("none")
-        else:
-            assert dimension.labels is not None
-            label = dimension.labels(value)
-        rows.append(
-            Row(
-                key="" if value is None else str(value),
-                label=label,
-                cells=[cell(group[name], scope) for name in ("started", "running", "completed", "stopped")],
-            )
+def _per_kind(combinations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The groups of funding combinations (bits of FUNDING_BITS) added up per kind of funding,
+    largest first; a trajectory with more than one kind counts once for each. Key None: none."""
+    per_kind: dict[str | None, dict[str, int]] = {}
+    for group in combinations:  # at most one group per combination of kinds
+        kinds: list[str | None] = (
+            [kind for kind, bit in FUNDING_BITS.items() if group["key"] & bit] if group["key"] else [None]
         )
+        for kind in kinds:
+            sums = per_kind.setdefault(kind, dict.fromkeys(MEASURES, 0))
+            for measure in MEASURES:
+                sums[measure] += group[measure]
+    ordered = sorted(per_kind.items(), key=lambda item: (-item[1]["total"], item[0] is None, item[0] or ""))
+    return [{"key": kind, **sums, "groups": len(ordered)} for kind, sums in ordered]
+
+
+def _breakdown(groups: dict[str, list[dict[str, Any]]], dimension: Dimension, scope: Scope, *, all_rows: bool) -> Table:
+    """The four counts per value of ``dimension``, largest first."""
+    found = groups[dimension.grouping]
+    if dimension.grouping == "funding":
+        found = _per_kind(found)
+        if not all_rows:
+            found = found[:ROWS_SHOWN]
+    more = max(0, found[0]["groups"] - ROWS_SHOWN) if found and not all_rows else 0
+    labels = dimension.labels([group["key"] for group in found])
+    rows = [
+        Row(
+            key="" if group["key"] is None else str(group["key"]),
+            label=labels[group["key"]],
+            cells=[cell(group[name], scope) for name in COLUMNS],
+        )
+        for group in found
+    ]
     note = ""
     if dimension.key == "funding":
         note = _("A trajectory with more than one kind of funding counts once for each.")
@@ -593,25 +663,30 @@ def months(period: Period) -> list[datetime.date]:
 
 
 def _per_month(queryset: QuerySet[Any], field_name: str) -> dict[datetime.date, int]:
-    tz = timezone.get_current_timezone()
-    truncated = TruncMonth(field_name, tzinfo=tz) if field_name != "issued_on" else TruncMonth(field_name)
     result = {}
     for month, n in (
-        queryset.annotate(month=truncated).values("month").annotate(n=Count("pk")).values_list("month", "n")
+        queryset.annotate(month=TruncMonth(field_name))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
     ):
-        day = month.date() if isinstance(month, datetime.datetime) else month
-        result[day] = n
+        result[month] = n
     return result
 
 
+def _month(value: Any) -> datetime.date | None:
+    """The first day of a month as the grouping query gives it (a datetime, or text on SQLite)."""
+    if value is None:
+        return None
+    return datetime.date(int(str(value)[:4]), int(str(value)[5:7]), 1)
+
+
 def _trend(
-    trajectories: QuerySet[Trajectory], certificates: QuerySet[Certificate], period: Period, scope: Scope
+    groups: dict[str, list[dict[str, Any]]], certificates: QuerySet[Certificate], period: Period, scope: Scope
 ) -> Table:
-    since, until = period.since, period.until
-    started = _per_month(trajectories.filter(created_at__gte=since, created_at__lt=until), "created_at")
-    ended = trajectories.filter(status_changed_at__gte=since, status_changed_at__lt=until)
-    completed = _per_month(ended.filter(status=Status.COMPLETED), "status_changed_at")
-    stopped = _per_month(ended.filter(status=Status.STOPPED), "status_changed_at")
+    started = {_month(key): n for key, n in _counts(groups["started_month"], "started").items()}
+    completed = {_month(key): n for key, n in _counts(groups["ended_month"], "completed").items()}
+    stopped = {_month(key): n for key, n in _counts(groups["ended_month"], "stopped").items()}
     issued = _per_month(certificates.filter(revocation__isnull=True), "issued_on")
     rows = [
         Row(

@@ -82,6 +82,9 @@ from werkplaats.trajectories.models import (
     WorkProcessAssessment,
 )
 
+from . import facts
+from .models import TrajectoryFact
+
 EVENT_COLUMNS = ["id", "trajectory_id", "kind", "from_status", "to_status", "actor_id", "reason", "data", "at"]
 GENERATED_SLUG_PREFIX = "scale-"
 GENERATED_EMAIL_DOMAIN = "scale-data.invalid"
@@ -477,6 +480,7 @@ def _delete_statements() -> list[tuple[str, list[Any]]]:
         (f"DELETE FROM {table(Certificate)} WHERE trajectory_id IN ({trajectories})", slug),  # noqa: S608
         (f"DELETE FROM {table(WorkProcessAssessment)} WHERE trajectory_id IN ({trajectories})", slug),  # noqa: S608
         (f"DELETE FROM {table(FundingSource)} WHERE trajectory_id IN ({trajectories})", slug),  # noqa: S608
+        (f"DELETE FROM {table(TrajectoryFact)} WHERE trajectory_id IN ({trajectories})", slug),  # noqa: S608
         (f"DELETE FROM {table(TrajectoryEvent)} WHERE trajectory_id IN ({trajectories})", slug),  # noqa: S608
         (f"DELETE FROM {table(Trajectory)} WHERE learner_id IN ({learners})", slug),  # noqa: S608
         (f"DELETE FROM {table(Learner)} WHERE organisation_id IN ({organisations})", slug),  # noqa: S608
@@ -679,6 +683,7 @@ class _Generator:
             result.assessments_possible = self._assessments()
             self._write_certificates()
         self.writer.reset_sequences(FILLED)
+        facts.refresh_all()  # the dashboard's facts of the trajectories written without save()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
