@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -258,3 +259,26 @@ def test_an_export_of_the_caseload_is_in_the_audit_log(
     assert entry.changes["format"] == "xlsx"
     assert entry.changes["rows"] == 1
     assert "state=open" in entry.changes["filters"]
+
+
+def test_the_open_caseload_reads_no_events_of_finished_trajectories(
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+    recognition: Recognition,
+) -> None:
+    """Years of completed trajectories stay in the database: rows (and their events) are read
+    only for the state chosen."""
+    running, finished = _make(2, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    Trajectory.objects.filter(pk=finished.pk).update(status=Status.COMPLETED)
+    client = _client(consultant)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CASELOAD)
+    assert [row.trajectory.pk for row in response.context["page"].object_list] == [running.pk]
+    events = [q["sql"] for q in captured.captured_queries if 'FROM "trajectories_trajectoryevent"' in q["sql"]]
+    assert len(events) == 1
+    loaded = {int(pk) for pk in re.search(r'"trajectory_id" IN \(([^)]*)\)', events[0]).group(1).split(",")}  # type: ignore[union-attr]
+    assert loaded == {running.pk}
+    response = client.get(CASELOAD, {"state": caseloads.ALL})
+    assert {row.trajectory.pk for row in response.context["page"].object_list} == {running.pk, finished.pk}
