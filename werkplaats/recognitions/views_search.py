@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import floatformat
@@ -37,6 +41,66 @@ MAX_RADIUS_KM = 300
 # Reference points for a distance: municipalities (place centres and the municipality's own
 # offices) and schools. Not employers: there are hundreds of thousands, a list nobody can use.
 NEAR_KINDS = (OrganisationKind.MUNICIPALITY, *sorted(SCHOOL_KINDS))
+
+# The places of the "Near" list change rarely, but finding the schools and municipalities among
+# hundreds of thousands of organisations (there is no index on their kind) costs a scan of all of
+# them: the list is kept in the cache, dropped whenever a municipality or an organisation is saved
+# or deleted, and built again at most this many seconds later in any case (for changes that send
+# no signal, such as ``QuerySet.update()``, and for the other processes when the cache is per
+# process).
+NEAR_PLACES_CACHE_KEY = "recognitions:search:near-places"
+NEAR_PLACES_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class NearPlaces:
+    """What the "Near" list offers, without its (translated) group names: the places (municipality
+    centres), the organisations per kind, both as (key, name) in order, and the point of each key."""
+
+    places: list[tuple[str, str]]
+    by_kind: dict[str, list[tuple[str, str]]]
+    points: dict[str, Point]
+
+
+def _load_near_places() -> NearPlaces:
+    points: dict[str, Point] = {}
+    places: list[tuple[str, str]] = []
+    municipalities = Municipality.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    for municipality in municipalities.order_by("name"):
+        key = f"m{municipality.pk}"
+        points[key] = Point.of(municipality)  # type: ignore[assignment]
+        places.append((key, municipality.name))
+    by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in NEAR_KINDS}
+    organisations = Organisation.objects.active().filter(
+        kind__in=NEAR_KINDS, latitude__isnull=False, longitude__isnull=False
+    )
+    for organisation in organisations.order_by("name", "pk"):
+        key = f"o{organisation.pk}"
+        points[key] = Point.of(organisation)  # type: ignore[assignment]
+        by_kind[organisation.kind].append((key, organisation.name))
+    return NearPlaces(places=places, by_kind=by_kind, points=points)
+
+
+def near_places() -> NearPlaces:
+    """The places of the "Near" list, from the cache when they are there."""
+    found = cache.get(NEAR_PLACES_CACHE_KEY)
+    if not isinstance(found, NearPlaces):
+        found = _load_near_places()
+        cache.set(NEAR_PLACES_CACHE_KEY, found, NEAR_PLACES_SECONDS)
+    return found
+
+
+def forget_near_places(**kwargs: Any) -> None:
+    """Drop the cached list now, and once more when the transaction commits: a search in between
+    may have read (and cached) the list as it was before the change."""
+    cache.delete(NEAR_PLACES_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(NEAR_PLACES_CACHE_KEY))
+
+
+post_save.connect(forget_near_places, sender=Municipality, dispatch_uid="near_places_municipality_saved")
+post_delete.connect(forget_near_places, sender=Municipality, dispatch_uid="near_places_municipality_deleted")
+post_save.connect(forget_near_places, sender=Organisation, dispatch_uid="near_places_organisation_saved")
+post_delete.connect(forget_near_places, sender=Organisation, dispatch_uid="near_places_organisation_deleted")
 
 
 class LearningCompanySearchForm(forms.Form):
@@ -75,22 +139,9 @@ class LearningCompanySearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.points: dict[str, Point] = {}
-        places: list[tuple[str, str]] = []
-        for municipality in Municipality.objects.filter(latitude__isnull=False, longitude__isnull=False).order_by(
-            "name"
-        ):
-            key = f"m{municipality.pk}"
-            self.points[key] = Point.of(municipality)  # type: ignore[assignment]
-            places.append((key, municipality.name))
-        by_kind: dict[str, list[tuple[str, str]]] = {kind: [] for kind in NEAR_KINDS}
-        organisations = Organisation.objects.active().filter(
-            kind__in=NEAR_KINDS, latitude__isnull=False, longitude__isnull=False
-        )
-        for organisation in organisations.order_by("name", "pk"):
-            key = f"o{organisation.pk}"
-            self.points[key] = Point.of(organisation)  # type: ignore[assignment]
-            by_kind[organisation.kind].append((key, organisation.name))
+        near = near_places()
+        self.points: dict[str, Point] = near.points
+        places, by_kind = near.places, near.by_kind
         choices: list[tuple[str, Any]] = [("", _("Anywhere (no distance)"))]
         if places:
             choices.append((_("Places"), places))
