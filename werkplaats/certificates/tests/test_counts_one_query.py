@@ -16,7 +16,7 @@ from werkplaats.organisations.models import Organisation
 from werkplaats.organisations.tests.factories import OrganisationFactory
 
 from .. import counts, services
-from ..counts import Breakdown, Counts, Filters, Row
+from ..counts import ROWS_SHOWN, Breakdown, Counts, Filters, Row
 from ..models import Certificate
 from .test_counts import _issue, _month_start, _school
 from .world import CertificateWorld
@@ -96,15 +96,14 @@ def test_the_keys_and_levels_read_as_before(world: CertificateWorld) -> None:
     assert (valid.total, every.total) == (1, 2)
 
 
-def test_rows_and_breakdowns_read_as_items_as_well() -> None:
-    row = Row(key="7", label="ESKA", count=3)
-    breakdown = Breakdown("employer", "Per learning company", "Learning company", [row])
+def test_the_page_shows_the_largest_rows_of_a_ranked_breakdown_and_every_month() -> None:
+    rows = [Row(key=str(n), label=f"Bedrijf {n}", count=1000 - n) for n in range(ROWS_SHOWN + 7)]
+    ranked = Breakdown("employer", "Per learning company", "Learning company", rows)
+    months = Breakdown("month", "Per month", "Month", rows, ranked=False)
 
-    assert (row["key"], row["label"], row["count"]) == ("7", "ESKA", 3)
-    assert breakdown["rows"] == [row]
-    assert breakdown["key_heading"] == ""
-    with pytest.raises(AttributeError):
-        row["nothing"]
+    assert ranked.shown == rows[:ROWS_SHOWN]
+    assert ranked.more == 7
+    assert (months.shown, months.more) == (rows, 0)
 
 
 def test_someone_without_regions_counts_nothing_without_asking(world: CertificateWorld) -> None:
