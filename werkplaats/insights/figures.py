@@ -50,7 +50,7 @@ from werkplaats.trajectories.models import (
 )
 
 from .facts import FUNDING_BITS
-from .models import FUNNEL, STAY_COLUMNS, TrajectoryFact
+from .models import FUNNEL, GROUPED_COLUMNS, STAY_COLUMNS, TrajectoryFact
 
 SMALL = 5  # fewer learners than this are shown as "< 5" outside the organisations involved
 ROWS_SHOWN = 15  # rows of a breakdown on the page; the downloads hold them all
@@ -257,21 +257,7 @@ MEASURES = ("total", "started", "running", "completed", "stopped")
 
 # The groupings (each a column of the facts, or a month), in a fixed order: PostgreSQL names a
 # grouping by the bits of GROUPING(), one per column. "total" groups by nothing.
-GROUPINGS = (
-    "school_id",
-    "employer_id",
-    "crebo",
-    "level",
-    "route",
-    "target_group",
-    "funding",
-    "furthest",
-    "stop_reason",
-    "outcome_at_completion",
-    "outcome_after_six_months",
-    "started_month",
-    "ended_month",
-)
+GROUPINGS = (*GROUPED_COLUMNS, "started_month", "ended_month")
 # Groupings of which the page shows only the largest ROWS_SHOWN groups (funding: its groups are
 # combinations of kinds, added up per kind afterwards, so all of them are read).
 LONG_GROUPINGS = ("school_id", "employer_id", "crebo", "level", "route", "target_group")

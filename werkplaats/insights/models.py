@@ -24,6 +24,21 @@ FUNNEL = (
     Status.COMPLETED,
 )
 
+# The columns the dashboard groups its counts by (figures.GROUPINGS), in a fixed order.
+GROUPED_COLUMNS = (
+    "school_id",
+    "employer_id",
+    "crebo",
+    "level",
+    "route",
+    "target_group",
+    "funding",
+    "furthest",
+    "stop_reason",
+    "outcome_at_completion",
+    "outcome_after_six_months",
+)
+
 # The states whose time the dashboard shows, with the column holding the seconds spent in them.
 STAY_COLUMNS = {
     Status.REFERRED: "referred_seconds",
@@ -83,22 +98,7 @@ class TrajectoryFact(models.Model):
             models.Index(
                 fields=["region_id", "ended_at"],
                 name="fact_region_ended_idx",
-                include=[
-                    "created_at",
-                    "status",
-                    "school_id",
-                    "employer_id",
-                    "crebo",
-                    "level",
-                    "route",
-                    "target_group",
-                    "funding",
-                    "furthest",
-                    "stop_reason",
-                    "outcome_at_completion",
-                    "outcome_after_six_months",
-                    *STAY_COLUMNS.values(),
-                ],
+                include=["created_at", "status", *GROUPED_COLUMNS, *STAY_COLUMNS.values()],
             ),
             models.Index(fields=["learner_organisation_id", "ended_at"], name="fact_registrar_ended_idx"),
             models.Index(fields=["school_id", "ended_at"], name="fact_school_ended_idx"),
