@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,15 +159,6 @@ def queryset(
         # What the rows show and compute with, no more: every other column of four tables would be
         # read and converted for each of hundreds of rows (their timestamps above all).
         .only(*ROW_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "events",
-                queryset=TrajectoryEvent.objects.exclude(kind=EventKind.EMPLOYER_CHANGE).only(
-                    "id", "trajectory_id", "kind", "to_status", "at"
-                ),
-                to_attr="timeline_events",
-            )
-        )
         .annotate(
             last_review_held=Subquery(last_review.values("held_on")[:1]),
             last_review_next=Subquery(last_review.values("next_review_on")[:1]),
@@ -175,14 +166,40 @@ def queryset(
     )
 
 
+def _steps(trajectory_ids: set[int]) -> dict[int, list[_Step]]:
+    """The changes of state of these trajectories, in order, in one query: plain tuples, not
+    models (hundreds of trajectories, thousands of events)."""
+    steps: dict[int, list[_Step]] = {}
+    if not trajectory_ids:
+        return steps
+    events = (
+        TrajectoryEvent.objects.filter(trajectory_id__in=trajectory_ids)
+        .exclude(kind=EventKind.EMPLOYER_CHANGE)
+        .order_by("at", "id")
+        .values_list("trajectory_id", "kind", "to_status", "at")
+    )
+    for trajectory_id, kind, to_status, at in events:
+        steps.setdefault(trajectory_id, []).append(_Step(kind, to_status, at))
+    return steps
+
+
+class _Step(NamedTuple):
+    """What ``services.timing`` reads of an event."""
+
+    kind: str
+    to_status: str
+    at: datetime.datetime
+
+
 def build_rows(trajectories: Iterable[Trajectory], *, now: datetime.datetime | None = None) -> list[Row]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     trajectories = list(trajectories)
     unrecognised = unrecognised_placements(trajectories, on=today)
+    steps = _steps({t.pk for t in trajectories})
     rows = []
     for t in trajectories:
-        timing = services.timing(t, now=now, events=getattr(t, "timeline_events", None))
+        timing = services.timing(t, now=now, events=steps.get(t.pk, []))
         next_review = services.next_review_due_after(
             t, last_held_on=getattr(t, "last_review_held", None), last_next_on=getattr(t, "last_review_next", None)
         )
