@@ -22,6 +22,7 @@ from werkplaats.organisations.services import add_membership
 from werkplaats.qualifications.models import Qualification
 from werkplaats.trajectories import services
 from werkplaats.trajectories.models import (
+    MAIN_PATH,
     FollowUp,
     IntendedOutcome,
     Learner,
@@ -59,15 +60,7 @@ EMPLOYERS: dict[str, tuple[str, str]] = {
     "bakkerij-zuidenveld": ("trainer2@demo.nl", "25173"),
 }
 
-PATH: tuple[str, ...] = (
-    Status.REFERRED,
-    Status.INTAKE,
-    Status.SEARCHING,
-    Status.PLACED,
-    Status.IN_PROGRESS,
-    Status.ASSESSMENT,
-    Status.COMPLETED,
-)
+PATH = MAIN_PATH
 # How long each state usually lasts, relative to the others: spreads the events of one trajectory.
 WEIGHT: dict[str, float] = {
     Status.INTAKE: 1.0,

@@ -11,18 +11,10 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.trajectories.models import Status, Trajectory
+from werkplaats.trajectories.models import MAIN_PATH, Status, Trajectory
 
-# The main path through the states, in order: the funnel.
-FUNNEL = (
-    Status.REFERRED,
-    Status.INTAKE,
-    Status.SEARCHING,
-    Status.PLACED,
-    Status.IN_PROGRESS,
-    Status.ASSESSMENT,
-    Status.COMPLETED,
-)
+# The funnel: the main path through the states.
+FUNNEL = MAIN_PATH
 
 # The columns the dashboard groups its counts by (figures.GROUPINGS), in a fixed order.
 GROUPED_COLUMNS = (

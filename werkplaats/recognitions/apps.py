@@ -13,3 +13,7 @@ class RecognitionsConfig(AppConfig):
 
         register(Recognition, organisation=lambda r: r.employer_id)
         register(LearningCompany, organisation=lambda c: c.employer_id)
+
+        from .views_search import connect_near_places
+
+        connect_near_places()

@@ -97,10 +97,13 @@ def forget_near_places(**kwargs: Any) -> None:
     transaction.on_commit(lambda: cache.delete(NEAR_PLACES_CACHE_KEY))
 
 
-post_save.connect(forget_near_places, sender=Municipality, dispatch_uid="near_places_municipality_saved")
-post_delete.connect(forget_near_places, sender=Municipality, dispatch_uid="near_places_municipality_deleted")
-post_save.connect(forget_near_places, sender=Organisation, dispatch_uid="near_places_organisation_saved")
-post_delete.connect(forget_near_places, sender=Organisation, dispatch_uid="near_places_organisation_deleted")
+def connect_near_places() -> None:
+    """Called once, from the app's ``ready()``: whatever process changes a place drops the list."""
+    for signal in (post_save, post_delete):
+        for sender in (Municipality, Organisation):
+            signal.connect(
+                forget_near_places, sender=sender, dispatch_uid=f"near_places_{id(signal)}_{sender.__name__}"
+            )
 
 
 class LearningCompanySearchForm(forms.Form):

@@ -193,6 +193,16 @@ class Status(models.TextChoices):
 
 
 FINAL_STATES = frozenset({Status.COMPLETED, Status.STOPPED})
+# The main path through the states, in order (pausing and stopping step off it).
+MAIN_PATH: tuple[str, ...] = (
+    Status.REFERRED,
+    Status.INTAKE,
+    Status.SEARCHING,
+    Status.PLACED,
+    Status.IN_PROGRESS,
+    Status.ASSESSMENT,
+    Status.COMPLETED,
+)
 OPEN_STATES = frozenset(set(Status) - FINAL_STATES)
 
 # Every allowed change of state. Resuming a paused trajectory returns it to the state it was
