@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "werkplaats.learning",
     "werkplaats.matching",
     "werkplaats.insights",
+    "werkplaats.api",
+    "werkplaats.imports",
     "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",
@@ -71,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",
 ]
 
 MIDDLEWARE = [
