@@ -137,6 +137,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements: with the parameters bound by the server, psycopg prepares a statement
+    # the second time a connection runs it, and PostgreSQL no longer parses and plans it on every
+    # request. A page's queries repeat with other values, and planning their joins cost more than
+    # running them (the trajectory page: 12.6 ms of PostgreSQL's CPU per request, 4.5 ms prepared).
+    # Behind a pooler in transaction mode (PgBouncer before 1.21) set DATABASE_PREPARED_STATEMENTS=false.
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
