@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("werkplaats.certificates.urls_batch")),
     path("", include("werkplaats.certificates.urls_counts")),
     path("", include("werkplaats.certificates.urls_record")),
+    path("", include("werkplaats.certificates.urls_list")),
     path("trajectories/<int:pk>/certificate/", views.issue, name="issue"),
     path("certificates/<certificate_number:number>/", views.detail, name="detail"),
     path("certificates/<certificate_number:number>/pdf/", views.download, name="pdf"),

@@ -1,27 +1,32 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from werkplaats.core.exports import Column, Table, dated_name, export
 from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.models import Organisation
 
 from . import services
 from .forms import ImportForm, LearningCompanyForm, RecognitionForm, WithdrawalForm
 from .importer import COLUMNS, REQUIRED_COLUMNS
-from .models import LearningCompany, Recognition, register_employers, valid_on_condition
+from .models import LearningCompany, Recognition, RecognitionStatus, register_employers, valid_on_condition
 
 PAGE_SIZE = 50
 MAX_PROBLEMS_SHOWN = 1000
@@ -57,14 +62,24 @@ def _learning_company(employer: Organisation) -> LearningCompany | None:
         return None
 
 
+def _search(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def _searched_employers(request: HttpRequest, query: str) -> QuerySet[Organisation]:
+    """The employers of the register that the search on the index matches (all for no search)."""
+    employers = register_employers(request.user)
+    if query:
+        employers = employers.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(kvk_number=query))
+    return employers
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Employers, with how many recognitions are valid today."""
     today = timezone.localdate()
-    employers = register_employers(request.user).select_related("region")
-    query = request.GET.get("q", "").strip()[:100]
-    if query:
-        employers = employers.filter(Q(name__icontains=query) | Q(city__icontains=query) | Q(kvk_number=query))
+    query = _search(request)
+    employers = _searched_employers(request, query).select_related("region")
     employers = employers.annotate(
         valid_count=Count("recognitions", filter=valid_on_condition(today, "recognitions__"))
     ).order_by("name", "pk")
@@ -76,6 +91,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "can_import": services.can_import_recognitions(request.user),
+            "export_query": urlencode({"q": query}) if query else "",
         },
     )
 
@@ -284,4 +300,88 @@ def import_file(request: HttpRequest) -> HttpResponse:
             "columns": COLUMNS,
             "required_columns": REQUIRED_COLUMNS,
         },
+    )
+
+
+# --- Downloads of the register ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    recognition: Recognition
+    qualification_name: str
+    status: RecognitionStatus
+
+
+def _employer_cell(name: str) -> Any:
+    return lambda row: getattr(row.recognition.employer, name) or ""
+
+
+REGISTER_TABLE: Table[RegisterRow] = Table(
+    [
+        Column(gettext_lazy("Employer"), _employer_cell("name")),
+        Column(gettext_lazy("KvK number"), _employer_cell("kvk_number")),
+        Column(gettext_lazy("Place"), _employer_cell("city")),
+        Column(
+            gettext_lazy("Labour-market region"),
+            lambda row: row.recognition.employer.region.name if row.recognition.employer.region else "",
+        ),
+        Column(gettext_lazy("Crebo"), lambda row: row.recognition.crebo),
+        Column(gettext_lazy("Qualification"), lambda row: row.qualification_name),
+        Column(gettext_lazy("From"), lambda row: row.recognition.start_date),
+        Column(gettext_lazy("Until"), lambda row: row.recognition.end_date),
+        Column(gettext_lazy("Places"), lambda row: row.recognition.places_offered),
+        Column(gettext_lazy("Source"), lambda row: str(row.recognition.get_source_display())),
+        Column(gettext_lazy("Last verified"), lambda row: row.recognition.last_verified_on),
+        Column(gettext_lazy("Status"), lambda row: str(row.status.label)),
+        Column(capfirst(gettext_lazy("reason for withdrawal")), lambda row: row.recognition.withdrawal_reason),
+    ],
+    title=gettext_lazy("Recognition register"),
+)
+
+
+def _register_rows(recognitions: QuerySet[Recognition], today: datetime.date) -> list[RegisterRow]:
+    """Each recognition with its qualification's name in the current catalogue (one query for all)."""
+    found = list(recognitions)
+    qualifications = services.current_qualifications(r.crebo for r in found)
+    rows = []
+    for recognition in found:
+        qualification = qualifications.get(recognition.crebo)
+        rows.append(
+            RegisterRow(
+                recognition=recognition,
+                qualification_name=qualification.name if qualification is not None else "",
+                status=recognition.status_on(today),
+            )
+        )
+    return rows
+
+
+@login_required
+def export_register(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The recognitions of the employers the index finds (``q``), or of one employer
+    (``employer``, its slug), one row per recognition, as the employer's register page shows them."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    query = _search(request)
+    employers = _searched_employers(request, query)
+    slug = request.GET.get("employer", "")
+    if slug:
+        employers = employers.filter(pk=_employer(request, slug).pk)
+    recognitions = (
+        Recognition.objects.visible_to(request.user)
+        .filter(employer__in=employers)
+        .select_related("employer__region")
+        .order_by("employer__name", "employer_id", "crebo", "-start_date", "pk")
+    )
+    rows = _register_rows(recognitions, timezone.localdate())
+    name = slugify(slug) if slug else _("recognition register")
+    return export(
+        REGISTER_TABLE,
+        rows,
+        count=len(rows),
+        fmt=fmt,
+        name=dated_name(name),
+        what="recognitions",
+        filters=request.GET.urlencode(),
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkplaats.core.exports import csv_response
+from werkplaats.core.exports import Column, Table, export
 from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import SCHOOL_KINDS, Municipality, Organisation, OrganisationKind, Region
 
@@ -251,7 +250,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "recognitions/search.html", context)
 
 
-# --- CSV -------------------------------------------------------------------------------------------------
+# --- CSV and XLSX ---------------------------------------------------------------------------------
 
 
 def _verbose_name(name: str) -> str:
@@ -259,44 +258,31 @@ def _verbose_name(name: str) -> str:
     return capfirst(str(getattr(field, "verbose_name", name)))
 
 
-def _csv_headers(with_distance: bool) -> list[str]:
-    """The columns, in the language of the request (Dutch unless the user chose English)."""
-    headers = [
-        _verbose_name("employer"),
-        _("Place"),
-        _("Labour-market region"),
-        _verbose_name("crebo"),
-        capfirst(_("qualification")),
-        _verbose_name("places_offered"),
-        _("Places taken"),
-        _("Free places"),
+def _distance(company: LearningCompany) -> str:
+    return "" if company.distance_km is None else floatformat(company.distance_km, 1)
+
+
+def _table(with_distance: bool) -> Table[LearningCompany]:
+    """The columns of both downloads, in the language of the request (Dutch unless the user chose
+    English); the distance only when the search measured one."""
+    columns: list[Column[LearningCompany]] = [
+        Column(_verbose_name("employer"), lambda c: c.employer_name),
+        Column(_("Place"), lambda c: c.place),
+        Column(_("Labour-market region"), lambda c: c.region),
+        Column(_verbose_name("crebo"), lambda c: c.crebo),
+        Column(capfirst(_("qualification")), lambda c: c.qualification),
+        Column(_verbose_name("places_offered"), lambda c: c.places_offered),
+        Column(_("Places taken"), lambda c: c.places_taken),
+        Column(_("Free places"), lambda c: c.free_places),
     ]
     if with_distance:
-        headers.append(_("Distance (km)"))
-    return headers
+        columns.append(Column(_("Distance (km)"), _distance))
+    return Table(columns, title=_("learning companies"))
 
 
-def _csv_rows(result: SearchResult) -> Iterator[list[object]]:
-    with_distance = result.point is not None
-    for company in result:
-        cells: list[object] = [
-            company.employer_name,
-            company.place,
-            company.region,
-            company.crebo,
-            company.qualification,
-            company.places_offered,
-            company.places_taken,
-            company.free_places,
-        ]
-        if with_distance:
-            cells.append("" if company.distance_km is None else floatformat(company.distance_km, 1))
-        yield cells
-
-
-@login_required
-def export_csv(request: HttpRequest) -> HttpResponseBase:
-    """The rows of the search, all pages, as a semicolon-separated file (what Excel expects in Dutch)."""
+def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    """The rows of the search, all pages: CSV separated by semicolons (what Excel expects in
+    Dutch) or XLSX, with the same columns."""
     form = LearningCompanySearchForm(request.GET)
     if not form.is_valid():
         # Back to the page, which shows the same form with its messages next to the fields.
@@ -305,5 +291,23 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
         return redirect(f"{reverse('learning_companies:search')}?{query.urlencode()}")
     result = form.search()
     selection: Selection = form.cleaned_data["q"]
-    name = f"{slugify(_('learning companies'))}-{slugify(selection.code)}-{result.day.isoformat()}.csv"
-    return csv_response(_csv_headers(result.point is not None), _csv_rows(result), filename=name)
+    name = f"{slugify(_('learning companies'))}-{slugify(selection.code)}-{result.day.isoformat()}"
+    return export(
+        _table(result.point is not None),
+        result,
+        count=len(result),
+        fmt=fmt,
+        name=name,
+        what="learning-companies",
+        filters=request.GET.urlencode(),
+    )
+
+
+@login_required
+def export_csv(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "csv")
+
+
+@login_required
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, "xlsx")
