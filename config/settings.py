@@ -292,6 +292,10 @@ LOGGING = {
 }
 
 # Werkplaats' own settings.
+# The deployment's own accessibility statement (toegankelijkheidsverklaring); empty: the platform's own.
+WERKPLAATS_ACCESSIBILITY_STATEMENT_URL = env.str("WERKPLAATS_ACCESSIBILITY_STATEMENT_URL", default="")
+# Where to report vulnerabilities in this deployment (security.txt); empty: the project's address.
+WERKPLAATS_SECURITY_CONTACT = env.str("WERKPLAATS_SECURITY_CONTACT", default="")
 WERKPLAATS_INVITATION_DAYS = env.int("WERKPLAATS_INVITATION_DAYS", default=14)
 # Absolute address of this deployment, for links in e-mails.
 WERKPLAATS_BASE_URL = env.str("WERKPLAATS_BASE_URL", default="http://127.0.0.1:8000")

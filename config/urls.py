@@ -9,6 +9,7 @@ admin.site.site_title = _("Werkplaats")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("", include("werkplaats.core.urls_openness")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("werkplaats.core.urls")),

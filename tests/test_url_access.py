@@ -497,6 +497,8 @@ PUBLIC: dict[str, str] = {
     "admin:logout": "logging out of the management site needs no login",
     "certificates:verify-form": "anyone holding a praktijkverklaring checks it, without an account",
     "certificates:verify": "anyone holding a praktijkverklaring checks it; it shows initials and surname only",
+    "openness:security-txt": "where to report a vulnerability (RFC 9116); it shows no data",
+    "openness:accessibility": "the accessibility statement is for everyone, before logging in too",
 }
 
 # Left out of these checks, each for a reason.
