@@ -209,11 +209,24 @@ class Figures:
         return [self.funnel, self.time_per_state, self.stop_reasons, self.outcomes, *self.breakdowns, self.trend]
 
 
+def compute_columns(columns: list[tuple[Scope, Period]], *, all_rows: bool = False) -> list[Figures]:
+    """The figures of each (scope, period) column of the dashboard: the counts of every column in
+    one statement (see ``_grouped``), the rest per column."""
+    grouped = _grouped([(scope.facts(), period) for scope, period in columns], all_rows=all_rows)
+    return [
+        _figures(scope, period, groups, all_rows=all_rows)
+        for (scope, period), groups in zip(columns, grouped, strict=True)
+    ]
+
+
 def compute(scope: Scope, period: Period, *, all_rows: bool = False) -> Figures:
     """Every figure of the dashboard for ``scope`` and ``period``. With ``all_rows`` the
     breakdowns hold every row (the downloads), otherwise the ``ROWS_SHOWN`` largest."""
+    return compute_columns([(scope, period)], all_rows=all_rows)[0]
+
+
+def _figures(scope: Scope, period: Period, groups: dict[str, list[dict[str, Any]]], *, all_rows: bool) -> Figures:
     since, until = period.since, period.until
-    groups = _grouped(scope.facts(), period, all_rows=all_rows)
     totals = groups["total"][0] if groups["total"] else dict.fromkeys(MEASURES, 0)
     certificates = scope.certificates().filter(issued_on__range=(period.start, period.end))
     certificate_totals = certificates.aggregate(
@@ -263,11 +276,59 @@ GROUPINGS = (*GROUPED_COLUMNS, "started_month", "ended_month")
 LONG_GROUPINGS = ("school_id", "employer_id", "crebo", "level", "route", "target_group")
 
 
-def _grouped(facts: QuerySet[TrajectoryFact], period: Period, *, all_rows: bool) -> dict[str, list[dict[str, Any]]]:
-    """The MEASURES of the trajectories of ``facts`` that ran during ``period``, in total and per
-    group of every grouping, in one query: on PostgreSQL one pass with GROUPING SETS, elsewhere a
-    UNION of the groupings. Per grouping the groups with the largest total first; of LONG_GROUPINGS
-    only ROWS_SHOWN of them unless ``all_rows``, each with ``groups``: how many there are."""
+def _grouped(
+    columns: list[tuple[QuerySet[TrajectoryFact], Period]], *, all_rows: bool
+) -> list[dict[str, list[dict[str, Any]]]]:
+    """Per column (the facts of a scope and a period): the MEASURES of the trajectories that ran
+    during the period, in total and per group of every grouping, all columns in one statement: on
+    PostgreSQL each column one pass with GROUPING SETS, elsewhere a UNION of the groupings. Per
+    grouping the groups with the largest total first; of LONG_GROUPINGS only ROWS_SHOWN of them
+    unless ``all_rows``, each with ``groups``: how many there are.
+
+    The columns are branches of a UNION ALL, which PostgreSQL can count side by side in parallel
+    workers: comparing two periods then takes little longer than one."""
+    every = len(GROUPINGS)
+    names = {(1 << every) - 1: "total"}
+    names.update({((1 << every) - 1) ^ (1 << (every - 1 - n)): name for n, name in enumerate(GROUPINGS)})
+    branches, params = [], []
+    for number, (facts, period) in enumerate(columns):
+        sql, branch_params = _grouped_branch(facts, period)
+        branches.append(f"SELECT {number} AS p, c.* FROM ({sql}) c")  # noqa: S608
+        params += branch_params
+    order = ", ".join(LONG_GROUPINGS)  # the others are all read
+    ranked = (
+        f"SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.p, x.g ORDER BY x.total DESC, {order}) AS rank, "  # noqa: S608
+        f"COUNT(*) OVER (PARTITION BY x.p, x.g) AS groups FROM ({' UNION ALL '.join(branches)}) x"
+    )
+    long_masks = [((1 << every) - 1) ^ (1 << (every - 1 - GROUPINGS.index(name))) for name in LONG_GROUPINGS]
+    sql = f"SELECT * FROM ({ranked}) y"  # noqa: S608
+    if not all_rows:
+        sql += f" WHERE y.rank <= %s OR y.g NOT IN ({', '.join(map(str, long_masks))})"
+        params.append(ROWS_SHOWN)
+    sql += " ORDER BY y.p, y.g, y.rank"
+    result: list[dict[str, list[dict[str, Any]]]] = [{name: [] for name in names.values()} for _column in columns]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Room to sort and hash a region's groups in memory (the default, 4 MB, spills to disk),
+            # for this transaction only; and a plan for these periods and scopes, never one made
+            # for any values (a prepared statement's generic plan).
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        cursor.execute(sql, params)
+        names_of_columns = [column[0] for column in cursor.description]
+        for values in cursor.fetchall():  # groups, not trajectories: a few hundred at most on the page
+            row = dict(zip(names_of_columns, values, strict=True))
+            name = names[row["g"]]
+            row["key"] = row[name] if name != "total" else None
+            for measure in MEASURES:
+                row[measure] = int(row[measure] or 0)
+            result[row["p"]][name].append(row)
+    return result
+
+
+def _grouped_branch(facts: QuerySet[TrajectoryFact], period: Period) -> tuple[str, list[Any]]:
+    """The counting of one column: its groups, each with ``g``, the bits of GROUPING() naming its
+    grouping (one bit per column of GROUPINGS, set where the grouping leaves the column out)."""
     since, until = period.since, period.until
     tz = timezone.get_current_timezone()
     rows = (
@@ -293,47 +354,17 @@ def _grouped(facts: QuerySet[TrajectoryFact], period: Period, *, all_rows: bool)
     keys = ", ".join(f"r.{name}" for name in GROUPINGS)
     if connection.vendor == "postgresql":
         sets = ", ".join(["()", *(f"(r.{name})" for name in GROUPINGS)])
-        grouped = f"SELECT GROUPING({keys}) AS g, {keys}, {measures} FROM ({inner}) r GROUP BY GROUPING SETS ({sets})"  # noqa: S608
-        params = [*measure_params, *inner_params]
-    else:
-        branches = []
-        params = []
-        for n, name in [(-1, ""), *enumerate(GROUPINGS)]:
-            mask = (1 << every) - 1 if n < 0 else ((1 << every) - 1) ^ (1 << (every - 1 - n))
-            selected = ", ".join(f"r.{other}" if other == name else f"NULL AS {other}" for other in GROUPINGS)
-            group_by = f" GROUP BY r.{name}" if name else ""
-            branches.append(f"SELECT {mask} AS g, {selected}, {measures} FROM ({inner}) r{group_by}")  # noqa: S608
-            params += [*measure_params, *inner_params]
-        grouped = " UNION ALL ".join(branches)
-    order = ", ".join(LONG_GROUPINGS)  # the others are all read
-    ranked = (
-        f"SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.g ORDER BY x.total DESC, {order}) AS rank, "  # noqa: S608
-        f"COUNT(*) OVER (PARTITION BY x.g) AS groups FROM ({grouped}) x"
-    )
-    long_masks = [((1 << every) - 1) ^ (1 << (every - 1 - GROUPINGS.index(name))) for name in LONG_GROUPINGS]
-    sql = f"SELECT * FROM ({ranked}) y"  # noqa: S608
-    if not all_rows:
-        sql += f" WHERE y.rank <= %s OR y.g NOT IN ({', '.join(map(str, long_masks))})"
-        params.append(ROWS_SHOWN)
-    sql += " ORDER BY y.g, y.rank"
-    names = {(1 << every) - 1: "total"}
-    names.update({((1 << every) - 1) ^ (1 << (every - 1 - n)): name for n, name in enumerate(GROUPINGS)})
-    result: dict[str, list[dict[str, Any]]] = {name: [] for name in names.values()}
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room to sort and hash a region's groups in memory (the default, 4 MB, spills to disk),
-            # for this transaction only.
-            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        cursor.execute(sql, params)
-        columns = [column[0] for column in cursor.description]
-        for values in cursor.fetchall():  # groups, not trajectories: a few hundred at most on the page
-            row = dict(zip(columns, values, strict=True))
-            name = names[row["g"]]
-            row["key"] = row[name] if name != "total" else None
-            for measure in MEASURES:
-                row[measure] = int(row[measure] or 0)
-            result[name].append(row)
-    return result
+        sql = f"SELECT GROUPING({keys}) AS g, {keys}, {measures} FROM ({inner}) r GROUP BY GROUPING SETS ({sets})"  # noqa: S608
+        return sql, [*measure_params, *inner_params]
+    branches = []
+    params: list[Any] = []
+    for n, name in [(-1, ""), *enumerate(GROUPINGS)]:
+        mask = (1 << every) - 1 if n < 0 else ((1 << every) - 1) ^ (1 << (every - 1 - n))
+        selected = ", ".join(f"r.{other}" if other == name else f"NULL AS {other}" for other in GROUPINGS)
+        group_by = f" GROUP BY r.{name}" if name else ""
+        branches.append(f"SELECT {mask} AS g, {selected}, {measures} FROM ({inner}) r{group_by}")  # noqa: S608
+        params += [*measure_params, *inner_params]
+    return " UNION ALL ".join(branches), params
 
 
 def _counts(groups: list[dict[str, Any]], measure: str) -> dict[Any, int]:

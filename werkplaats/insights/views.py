@@ -30,7 +30,7 @@ def _form(request: HttpRequest) -> DashboardForm:
 
 
 def _dashboard(form: DashboardForm, *, all_rows: bool = False) -> dashboard.Dashboard:
-    return dashboard.Dashboard([figures.compute(scope, period, all_rows=all_rows) for scope, period in form.columns()])
+    return dashboard.Dashboard(figures.compute_columns(form.columns(), all_rows=all_rows))
 
 
 def _charts(result: dashboard.Dashboard) -> list[tuple[str, list[charts.Chart]]]:

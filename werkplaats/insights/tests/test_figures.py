@@ -708,6 +708,21 @@ def test_a_period_in_summer_time_ends_at_midnight_amsterdam_time(world: World) -
     assert [(row.key, [c.value for c in row.cells]) for row in march.trend.rows] == [("2026-03", [2, 1, 0, 1])]
 
 
+def test_columns_counted_together_are_the_columns_counted_alone(world: World) -> None:
+    """The dashboard counts its columns in one statement (two periods, two regions, or both):
+    each column holds exactly what it holds when counted alone."""
+    march = Period(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))
+    groningen = Scope(region=world.region, exact=True)
+    drenthe = Scope(region=world.other_region, exact=False)
+    school = Scope(organisation=world.school, exact=True)
+    columns = [(groningen, PERIOD), (groningen, march), (drenthe, PERIOD), (school, march)]
+
+    together = figures.compute_columns(columns)
+
+    assert together == [figures.compute(scope, period) for scope, period in columns]
+    assert [column.started for column in together] != [together[0].started] * len(together)
+
+
 # --- An organisation -------------------------------------------------------------------------------
 
 
