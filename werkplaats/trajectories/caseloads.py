@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import models
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -224,6 +225,27 @@ def in_state(trajectories: QuerySet[Trajectory], state: str = OPEN) -> QuerySet[
     if state in Status.values:
         return trajectories.filter(status=state)
     return trajectories
+
+
+def ordered(trajectories: QuerySet[Trajectory], key: str, *, descending: bool = False) -> QuerySet[Trajectory] | None:
+    """``trajectories`` in the order of ``key`` when the database can give it (the learner's name,
+    the employer, the state), so that a page of a long caseload is built alone; else None (the
+    other keys are computed per row: ``sort``). Ties go by id, as in ``sort``."""
+    keys: dict[str, list[Any]] = {
+        "learner": [Lower("learner__last_name"), Lower("learner__first_name")],
+        "employer": [Lower(Coalesce("employer__name", Value("")))],
+        "state": [
+            Case(
+                *(When(status=value, then=Value(n)) for value, n in _STATE_ORDER.items()),
+                default=Value(99),
+                output_field=models.IntegerField(),
+            )
+        ],
+    }
+    if key not in keys:
+        return None
+    order = [*keys[key], F("pk")]
+    return trajectories.order_by(*(term.desc() if descending else term.asc() for term in order))
 
 
 def select(rows: Sequence[Row], *, warning: str = "") -> list[Row]:

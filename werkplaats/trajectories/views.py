@@ -8,8 +8,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -470,20 +471,47 @@ def outcome(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Caseloads --------------------------------------------------------------------------------
 
 
-def _caseload_rows(request: HttpRequest) -> tuple[CaseloadFilterForm, list[caseloads.Row]]:
+def _caseload_trajectories(
+    request: HttpRequest,
+) -> tuple[CaseloadFilterForm, QuerySet[Trajectory], QuerySet[Trajectory] | None]:
+    """The filter form, the chosen trajectories, and the same in the chosen order when the
+    database can sort by it."""
     form = CaseloadFilterForm(request.GET or None)
     chosen = form.values()
     organisation = getattr(request, "organisation", None)
     trajectories = caseloads.in_state(caseloads.queryset(request.user, organisation), chosen["state"])
+    return form, trajectories, caseloads.ordered(trajectories, chosen["sort"], descending=chosen["order"] == "desc")
+
+
+def _caseload_rows(request: HttpRequest) -> tuple[CaseloadFilterForm, list[caseloads.Row]]:
+    form, trajectories, in_order = _caseload_trajectories(request)
+    return form, _rows(form, trajectories, in_order)
+
+
+def _rows(
+    form: CaseloadFilterForm, trajectories: QuerySet[Trajectory], in_order: QuerySet[Trajectory] | None
+) -> list[caseloads.Row]:
+    chosen = form.values()
+    if in_order is not None:
+        return caseloads.select(caseloads.build_rows(in_order), warning=chosen["warning"])
     rows = caseloads.select(caseloads.build_rows(trajectories), warning=chosen["warning"])
-    rows = caseloads.sort(rows, chosen["sort"], descending=chosen["order"] == "desc")
-    return form, rows
+    return caseloads.sort(rows, chosen["sort"], descending=chosen["order"] == "desc")
 
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    form, rows = _caseload_rows(request)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    form, trajectories, in_order = _caseload_trajectories(request)
+    if in_order is not None and not form.values()["warning"]:
+        # Sorted by the database and not filtered by a warning (computed per row): only the rows
+        # of this page are built, whatever the length of the caseload.
+        of_page = Paginator(in_order, PAGE_SIZE).get_page(request.GET.get("page"))
+        page: Page[Any] = of_page
+        page.object_list = caseloads.build_rows(of_page.object_list)
+        count = of_page.paginator.count
+    else:
+        rows = _rows(form, trajectories, in_order)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        count = len(rows)
     query = request.GET.copy()
     query.pop("page", None)
     querystring = f"{query.urlencode()}&" if query else ""
@@ -496,7 +524,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "count": len(rows),
+            "count": count,
             "querystring": querystring,
             "export_query": query.urlencode(),
             "organisation": organisation,

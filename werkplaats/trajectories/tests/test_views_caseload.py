@@ -282,3 +282,39 @@ def test_the_open_caseload_reads_no_events_of_finished_trajectories(
     assert loaded == {running.pk}
     response = client.get(CASELOAD, {"state": caseloads.ALL})
     assert {row.trajectory.pk for row in response.context["page"].object_list} == {running.pk, finished.pk}
+
+
+def test_a_page_sorted_by_the_database_builds_the_rows_of_that_page_alone(
+    organisation: Organisation,
+    consultant: User,
+    employer: Organisation,
+    qualification: Qualification,
+    recognition: Recognition,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sorted by the learner, the employer or the state, the database sorts and pages the caseload:
+    only the page's rows (and their events) are built, in the order the whole list has."""
+    from werkplaats.trajectories import views
+
+    made = _make(7, organisation, employer=employer, qualification=qualification, consultant=consultant)
+    other_employer = employer_for(organisation)
+    for n, trajectory in enumerate(made):
+        Learner.objects.filter(pk=trajectory.learner_id).update(first_name="Kim", last_name=f"Achternaam {7 - n}")
+    Trajectory.objects.filter(pk__in=[t.pk for t in made[:3]]).update(employer=other_employer)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client = _client(consultant)
+    everything = caseloads.build_rows(caseloads.in_state(caseloads.queryset(consultant, organisation)))
+    for key in ("learner", "employer", "state"):
+        for order in ("asc", "desc"):
+            expected = [row.trajectory.pk for row in caseloads.sort(everything, key, descending=order == "desc")]
+            shown: list[int] = []
+            for number in (1, 2, 3):
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(CASELOAD, {"sort": key, "order": order, "page": number})
+                page = [row.trajectory.pk for row in response.context["page"].object_list]
+                events = [q["sql"] for q in captured.captured_queries if '"trajectories_trajectoryevent"' in q["sql"]]
+                loaded = re.search(r'"trajectory_id" IN \(([^)]*)\)', events[0]).group(1).split(",")  # type: ignore[union-attr]
+                assert {int(pk) for pk in loaded} == set(page), (key, order, number)
+                assert response.context["count"] == 7
+                shown += page
+            assert shown == expected, (key, order)
