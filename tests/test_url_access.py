@@ -987,7 +987,7 @@ for _app in PARTNERSHIP_APPS:
 
 # Apps of organisations (not partnerships) that keep their part of the classification in their
 # own tests/url_access.py: KWARGS, RESTRICTED, and optionally PUBLIC, HIDDEN and PERSONAL.
-ORGANISATION_APPS = ["matching"]
+ORGANISATION_APPS = ["matching", "api"]
 for _app in ORGANISATION_APPS:
     _classification = importlib.import_module(f"werkplaats.{_app}.tests.url_access")
     KWARGS.update(_classification.KWARGS)
@@ -996,6 +996,8 @@ for _app in ORGANISATION_APPS:
     OTHER_ORGANISATION.update(getattr(_classification, "HIDDEN", {}))
     PERSONAL.update(getattr(_classification, "PERSONAL", {}))
     ADMIN_OBJECTS.update(getattr(_classification, "ADMIN_OBJECTS", {}))
+    EXCLUDED.update(getattr(_classification, "EXCLUDED", {}))
+    RESTRICTED.update(dict.fromkeys(getattr(_classification, "FOR_ADMINS", ()), _admin))
 
 
 def test_a_platform_administrator_opens_every_restricted_page(world: World) -> None:

@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "api-tokens"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("organisations/<slug:slug>/api-tokens/", views.token_list, name="list"),
+    path("organisations/<slug:slug>/api-tokens/new/", views.token_create, name="create"),
+    path("organisations/<slug:slug>/api-tokens/<int:pk>/revoke/", views.token_revoke, name="revoke"),
+]
