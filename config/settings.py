@@ -312,5 +312,7 @@ WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES = env.int("WERKPLAATS_CATALOGUE_MAX_UPLOAD
 # seconds, and the time every answer takes at least (found or not, so timing reveals nothing).
 WERKPLAATS_VERIFY_RATE = env.str("WERKPLAATS_VERIFY_RATE", default="30/60")
 WERKPLAATS_VERIFY_MIN_SECONDS = env.float("WERKPLAATS_VERIFY_MIN_SECONDS", default=0.25)
+# Bulk imports: files larger than this (bytes) are checked and imported by the task worker.
+WERKPLAATS_IMPORT_INLINE_BYTES = env.int("WERKPLAATS_IMPORT_INLINE_BYTES", default=200_000)
 # Calls per API token per number of seconds (the REST API at /api/v1/).
 WERKPLAATS_API_RATE = env.str("WERKPLAATS_API_RATE", default="1200/60")

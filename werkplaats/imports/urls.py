@@ -1,7 +1,13 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("imports/", views.index, name="index"),
+    path("imports/<int:pk>/", views.detail, name="detail"),
+    path("imports/<int:pk>/rejected.xlsx", views.rejected, name="rejected"),
+]
