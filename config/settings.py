@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "werkplaats.insights",
     "werkplaats.api",
     "werkplaats.imports",
+    "werkplaats.privacy",
     "werkplaats.notifications",
     "werkplaats.core",
     "werkplaats.demo",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("werkplaats.matching.urls")),
     path("", include("werkplaats.insights.urls")),
     path("", include("werkplaats.imports.urls")),
+    path("", include("werkplaats.privacy.urls")),
     path("", include("werkplaats.api.urls_tokens")),
     path("api/v1/", include("werkplaats.api.urls")),
 ]
