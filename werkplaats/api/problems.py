@@ -154,7 +154,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind in ("bool_parsing", "bool_type"):
         return _("Enter true or false.")
     if kind in ("enum", "literal_error"):
-        return _("Choose one of: %(choices)s.") % {"choices": ctx.get("expected", "")}
+        # pydantic lists the choices as "'a', 'b' or 'c'", in English.
+        choices = str(ctx.get("expected", "")).replace(" or ", ", ")
+        return _("Choose one of: %(choices)s.") % {"choices": choices}
     if kind == "json_invalid":
         return _("The body is not valid JSON.")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
@@ -236,6 +238,11 @@ def install(api: NinjaAPI) -> None:
         return problem_response(request, 429, headers=headers)
 
     def http_error(request: HttpRequest, exc: Any) -> HttpResponse:
+        if exc.status_code == 400:
+            # ninja's only 400 of its own: a body its parser cannot read.
+            message = _("The body is not valid JSON.")
+            error = {"in": "body", "field": "", "pointer": "", "code": "json_invalid", "message": message}
+            return problem_response(request, 400, errors=[error])
         return problem_response(request, exc.status_code, default_detail(exc.status_code))
 
     def api_problem(request: HttpRequest, exc: Any) -> HttpResponse:

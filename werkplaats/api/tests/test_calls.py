@@ -67,6 +67,30 @@ def test_a_body_error_names_the_field(world: CertificateWorld) -> None:
     assert fields == {("body", "trajectory"), ("body", "language")}
 
 
+def test_a_body_that_is_not_json_is_a_problem_that_says_so(world: CertificateWorld) -> None:
+    _token, secret = make_token(world.school, world.school_staff)
+    api = ApiClient(secret, language="en")
+
+    response = api.client.post("/api/v1/certificates", "not json", content_type="application/json", headers=api.headers)
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert response.json()["errors"] == [
+        {"in": "body", "field": "", "pointer": "", "code": "json_invalid", "message": "The body is not valid JSON."}
+    ]
+
+
+def test_a_choice_error_lists_the_choices_without_english_words(world: CertificateWorld) -> None:
+    _token, secret = make_token(world.school, world.school_staff)
+
+    response = ApiClient(secret).post("/api/v1/certificates", {"trajectory": 1, "language": "fr"})
+
+    assert response.status_code == 400
+    (error,) = [e for e in response.json()["errors"] if e["field"] == "language"]
+    assert error["message"].startswith("Kies een van: ")
+    assert " or " not in error["message"]
+
+
 def test_a_services_refusal_is_a_400_with_its_messages(world: CertificateWorld) -> None:
     _token, secret = make_token(world.school, world.school_staff)
     tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
