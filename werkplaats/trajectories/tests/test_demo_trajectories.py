@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from werkplaats.accounts.models import User
@@ -26,9 +29,26 @@ from werkplaats.trajectories.models import (
 pytestmark = pytest.mark.usefixtures("english")
 
 
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[int]:
+    """The demo region and its trajectories, loaded once for the module (loading takes seconds),
+    in a transaction rolled back after its last test; each test runs in a savepoint inside it."""
+    from werkplaats.demo.services import load_demo
+
+    with django_db_blocker.unblock():
+        block = transaction.atomic()
+        block.__enter__()
+        try:
+            load_demo(trajectories=False)
+            yield load_trajectories()
+        finally:
+            transaction.set_rollback(True)
+            block.__exit__(None, None, None)
+
+
 @pytest.fixture
-def loaded(demo: None) -> int:
-    return load_trajectories()
+def loaded(_loaded_once: int, db: None) -> int:
+    return _loaded_once
 
 
 def test_the_demo_has_about_forty_trajectories_in_every_state(loaded: int) -> None:
