@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "werkplaats.accounts.middleware.RequireTOTPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -185,8 +186,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+# Behind the reverse proxy of docs/deployment.md every request comes from the proxy's address, and
+# the per-address limits above would count all visitors together. Set this to the number of
+# proxies that append to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for: 1) to count per client.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+MFA_ADAPTER = "werkplaats.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werkplaats"
+# People with these roles in any organisation, and platform staff, must use an authenticator app
+# (TOTP): without one, every page sends them to set it up. Enforced in production; off with DEBUG,
+# so the demo accounts of `make run` log in with their password alone (and off under pytest,
+# where the tests that need it switch it on).
+WERKPLAATS_MFA_REQUIRED_ROLES = env.list("WERKPLAATS_MFA_REQUIRED_ROLES", default=["admin", "coordinator"])
+WERKPLAATS_MFA_ENFORCED = env.bool("WERKPLAATS_MFA_ENFORCED", default=not DEBUG and not TESTING)
 
 # Sessions expire after a working day of inactivity and when the browser closes. The expiry
 # moves on with activity through SlidingSessionMiddleware (at most one session write a minute).
@@ -313,6 +325,8 @@ WERKPLAATS_CATALOGUE_MAX_UPLOAD_BYTES = env.int("WERKPLAATS_CATALOGUE_MAX_UPLOAD
 # seconds, and the time every answer takes at least (found or not, so timing reveals nothing).
 WERKPLAATS_VERIFY_RATE = env.str("WERKPLAATS_VERIFY_RATE", default="30/60")
 WERKPLAATS_VERIFY_MIN_SECONDS = env.float("WERKPLAATS_VERIFY_MIN_SECONDS", default=0.25)
+# Learners' personal data is pseudonymised this many days after their last trajectory ended (AVG).
+WERKPLAATS_LEARNER_RETENTION_DAYS = env.int("WERKPLAATS_LEARNER_RETENTION_DAYS", default=730)
 # Bulk imports: files larger than this (bytes) are checked and imported by the task worker.
 WERKPLAATS_IMPORT_INLINE_BYTES = env.int("WERKPLAATS_IMPORT_INLINE_BYTES", default=200_000)
 # Calls per API token per number of seconds (the REST API at /api/v1/).

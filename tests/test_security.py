@@ -131,3 +131,159 @@ def test_production_cookies_are_secure() -> None:
         "SECURE_SSL_REDIRECT": True,
         "DEBUG": False,
     }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "enforced"),
+    [
+        ({}, True),
+        # `make run` and the demo accounts of the README: the password alone.
+        ({"DEBUG": "true"}, False),
+        # A deployment that must do without, for a reason of its own.
+        ({"WERKPLAATS_MFA_ENFORCED": "false"}, False),
+    ],
+    ids=["production", "development", "switched off"],
+)
+def test_two_factor_authentication_is_enforced_in_production_for_administrators_and_coordinators(
+    overrides: dict[str, str], enforced: bool
+) -> None:
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.WERKPLAATS_MFA_ENFORCED, s.WERKPLAATS_MFA_REQUIRED_ROLES]))"
+    )
+
+    result = _run(["-c", script], _production_env(**overrides))
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [enforced, ["admin", "coordinator"]]
+
+
+# --- Responses in the production profile --------------------------------------------------
+# The production settings are read once in a fresh process (as above) and applied to this one,
+# so that real responses can be checked: the headers and cookies a browser would get.
+
+PRODUCTION_SETTINGS = [
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_PROXY_SSL_HEADER",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_CONTENT_TYPE_NOSNIFF",
+    "SECURE_REFERRER_POLICY",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+    "X_FRAME_OPTIONS",
+    "SESSION_COOKIE_SECURE",
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+    "LANGUAGE_COOKIE_SECURE",
+    "LANGUAGE_COOKIE_HTTPONLY",
+    "LANGUAGE_COOKIE_SAMESITE",
+    "MIDDLEWARE",
+]
+
+
+@pytest.fixture(scope="module")
+def production_values() -> dict[str, object]:
+    script = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {PRODUCTION_SETTINGS!r}}}))"
+    )
+    result = _run(["-c", script], _production_env())
+    assert result.returncode == 0, result.stderr
+    values: dict[str, object] = json.loads(result.stdout)
+    values["SECURE_PROXY_SSL_HEADER"] = tuple(values["SECURE_PROXY_SSL_HEADER"])  # type: ignore[arg-type]
+    return values
+
+
+@pytest.fixture
+def production(settings: object, production_values: dict[str, object], db: None) -> Client:
+    """A client of this process with the production profile's security settings (a new client
+    loads the middleware anew, so the changed settings take effect), speaking HTTPS."""
+    for name, value in production_values.items():
+        setattr(settings, name, value)
+    settings.ALLOWED_HOSTS = ["werkplaats.example.nl"]  # type: ignore[attr-defined]
+    return Client(HTTP_HOST="werkplaats.example.nl", HTTP_X_FORWARDED_PROTO="https")
+
+
+def test_production_redirects_plain_http_to_https(production: Client) -> None:
+    response = Client(HTTP_HOST="werkplaats.example.nl").get(reverse("account_login"))
+
+    assert response.status_code == 301
+    assert response["Location"] == "https://werkplaats.example.nl/accounts/login/"
+
+
+def test_production_trusts_the_proxy_saying_the_request_came_over_https(production: Client) -> None:
+    response = Client(HTTP_HOST="werkplaats.example.nl").get(
+        reverse("account_login"), headers={"x-forwarded-proto": "https"}
+    )
+
+    assert response.status_code == 200
+
+
+def test_production_tells_browsers_to_use_only_https_for_a_year(production: Client) -> None:
+    header = production.get(reverse("account_login"))["Strict-Transport-Security"]
+
+    assert header == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/no-such-page/", "/healthz"])
+def test_production_sends_the_security_headers_on_every_kind_of_response(production: Client, url: str) -> None:
+    response = production.get(url)
+
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" in response
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_production_csp_is_strict(production: Client) -> None:
+    header = production.get(reverse("account_login"))["Content-Security-Policy"]
+    policy = {name: sources for name, *sources in (p.split() for p in header.split(";") if p.strip())}
+
+    assert policy["default-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] == ["'self'"]
+    assert policy["form-action"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    everything = [source for sources in policy.values() for source in sources]
+    for loose in ("*", "'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'", "http:", "https:", "data:"):
+        allowed = policy["img-src"] if loose == "data:" else []  # inline images (QR codes) only
+        assert everything.count(loose) == allowed.count(loose), loose
+    # Scripts come from our own files; a page that needs an inline script gets a nonce of its own.
+    assert set(policy["script-src"]) - {"'self'"} <= {s for s in policy["script-src"] if s.startswith("'nonce-")}
+
+
+def _cookie_flags(production: Client, name: str) -> dict[str, object]:
+    cookie = production.cookies[name]
+    return {"secure": cookie["secure"], "httponly": cookie["httponly"], "samesite": cookie["samesite"]}
+
+
+SECURE_COOKIE = {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_production_session_cookie_is_secure_http_only_and_same_site(production: Client) -> None:
+    from werkplaats.accounts.tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory.create()
+    response = production.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert _cookie_flags(production, "sessionid") == SECURE_COOKIE
+
+
+def test_production_csrf_cookie_is_secure_http_only_and_same_site(production: Client) -> None:
+    production.get(reverse("account_login"))
+
+    assert _cookie_flags(production, "csrftoken") == SECURE_COOKIE
+
+
+def test_production_language_cookie_is_secure_http_only_and_same_site(production: Client) -> None:
+    production.post(reverse("core:set-language"), {"language": "en", "next": "/accounts/login/"})
+
+    assert _cookie_flags(production, "werkplaats_language") == SECURE_COOKIE

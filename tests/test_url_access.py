@@ -987,7 +987,7 @@ for _app in PARTNERSHIP_APPS:
 
 # Apps of organisations (not partnerships) that keep their part of the classification in their
 # own tests/url_access.py: KWARGS, RESTRICTED, and optionally PUBLIC, HIDDEN and PERSONAL.
-ORGANISATION_APPS = ["matching", "api", "imports"]
+ORGANISATION_APPS = ["matching", "api", "imports", "privacy"]
 for _app in ORGANISATION_APPS:
     _classification = importlib.import_module(f"werkplaats.{_app}.tests.url_access")
     KWARGS.update(_classification.KWARGS)

@@ -1,8 +1,13 @@
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
+
+from .mfa import must_use_totp
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,3 +24,14 @@ class AccountAdapter(DefaultAccountAdapter):
         language = user.language if user else translation.get_language()
         with translation.override(language):
             super().send_mail(template_prefix, email, context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Whoever must use an authenticator app cannot switch it off: they would be sent straight back
+    to set up a new one. For a new phone, a platform administrator removes the old authenticator on
+    the management site; a lost phone is what the recovery codes are for."""
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        if authenticator.type == Authenticator.Type.TOTP and settings.WERKPLAATS_MFA_ENFORCED:
+            return not must_use_totp(authenticator.user)
+        return True

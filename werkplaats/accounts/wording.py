@@ -55,6 +55,11 @@ ALLAUTH_MESSAGES = [
     ),
     gettext_noop("You can store this secret and use it to reinstall your authenticator app at a later time."),
     gettext_noop("You are about to deactivate authenticator app based authentication. Are you sure?"),
+    gettext_noop("Activate Authenticator App"),
+    gettext_noop("Authenticator secret"),
+    gettext_noop("Activate"),
+    gettext_noop("Confirm Access"),
+    gettext_noop("You cannot deactivate two-factor authentication."),
 ]
 
 # Django 5.2 has no Dutch for this validator message yet.

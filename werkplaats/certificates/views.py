@@ -21,6 +21,7 @@ from werkplaats.audit.recorder import record, record_view
 from werkplaats.core import ratelimit
 from werkplaats.core.exports import file_response
 from werkplaats.core.forms import add_validation_error
+from werkplaats.privacy.services import certificate_holder_erased
 from werkplaats.trajectories.models import Trajectory
 
 from . import pdf, services
@@ -172,7 +173,12 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
         response = render(
             request,
             "certificates/verify.html",
-            {"certificate": certificate, "revocation": certificate.revoked if certificate else None},
+            {
+                "certificate": certificate,
+                "revocation": certificate.revoked if certificate else None,
+                # The holder's personal data erased (AVG): only that the certificate exists.
+                "holder_erased": certificate is not None and certificate_holder_erased(certificate),
+            },
             status=200 if certificate is not None else 404,
         )
     response["X-Robots-Tag"] = "noindex, nofollow"

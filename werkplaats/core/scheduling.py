@@ -29,6 +29,7 @@ DAILY_JOBS = [
     "werkplaats.notifications.tasks.send_notification_digests",
     "werkplaats.matching.counts.refresh_matching_counts",  # a recount: changes nothing when the counts are right
     "werkplaats.insights.facts.refresh_trajectory_facts",  # the same for the dashboard
+    "werkplaats.privacy.tasks.erase_learners_past_retention",
 ]
 
 

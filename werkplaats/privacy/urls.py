@@ -1,7 +1,15 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "privacy"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("privacy/register/", views.processing_register, name="register"),
+    path("privacy/my-data/", views.my_data, name="my-data"),
+    path("privacy/learners/<int:pk>/", views.subject_access, name="access"),
+    path("privacy/learners/<int:pk>/json/", views.subject_access_json, name="access-json"),
+    path("privacy/learners/<int:pk>/erase/", views.erase, name="erase"),
+]

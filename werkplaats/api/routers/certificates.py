@@ -18,6 +18,7 @@ from werkplaats.audit.recorder import record_view
 from werkplaats.certificates import services
 from werkplaats.certificates.models import Certificate, normalise_code
 from werkplaats.core import ratelimit
+from werkplaats.privacy.services import certificate_holder_erased
 from werkplaats.trajectories.models import Trajectory
 
 from ..auth import acting_user, require_write
@@ -190,7 +191,9 @@ def verify_certificate(request: HttpRequest, code: str, response: HttpResponse) 
         revocation = certificate.revoked
         certificate.status = "revoked" if revocation else "valid"  # type: ignore[attr-defined]
         certificate.revoked_on = revocation.revoked_on if revocation else None  # type: ignore[attr-defined]
-        certificate.issued_to = certificate.public_name  # type: ignore[attr-defined]
+        # The holder's personal data erased (AVG): no initials or surname any more.
+        erased = certificate_holder_erased(certificate)
+        certificate.issued_to = "" if erased else certificate.public_name  # type: ignore[attr-defined]
         return certificate
     finally:
         ratelimit.pad_to(started, settings.WERKPLAATS_VERIFY_MIN_SECONDS)
