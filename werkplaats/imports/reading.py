@@ -78,6 +78,8 @@ def _xlsx_table(name: str, data: bytes) -> tuple[Sequence[Any], Iterator[tuple[i
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
         return workbook.worksheets[0]
 
+    if too_large := importer.xlsx_too_large(name, data):
+        raise Unreadable(too_large)
     invalid = _("%(file)s is not a valid XLSX file.") % {"file": name}
     try:
         rows = sheet(data_only=False).iter_rows()

@@ -12,6 +12,7 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -181,9 +182,31 @@ class _CsvRowError(Exception):
         self.message = message
 
 
+# What an XLSX file may unpack to: a spreadsheet of 100,000 rows is some 40 MB of XML; a small file
+# that unpacks to gigabytes (a "zip bomb") would keep a worker busy for minutes.
+XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def xlsx_too_large(name: str, data: bytes) -> str:
+    """A message when the XLSX file ``data`` unpacks to more than XLSX_MAX_UNPACKED_BYTES, else ""."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return ""  # not a zip at all: openpyxl reports the file as not valid
+    if unpacked > XLSX_MAX_UNPACKED_BYTES:
+        return _("%(file)s unpacks to more than %(size)s MB; split it into smaller files.") % {
+            "file": name,
+            "size": XLSX_MAX_UNPACKED_BYTES // (1024 * 1024),
+        }
+    return ""
+
+
 def _xlsx_table(name: str, data: bytes) -> tuple[Table | None, list[Problem]]:
     from openpyxl import load_workbook
 
+    if too_large := xlsx_too_large(name, data):
+        return None, [Problem(too_large)]
     try:
         # data_only: the values Excel saved with the file. The second, formula view is only used
         # to tell an empty cell from a formula whose value was never saved.

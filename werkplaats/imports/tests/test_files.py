@@ -179,3 +179,31 @@ def test_a_file_of_50000_rows_is_checked_and_imported(organisation, consultant, 
     assert job.status == JobStatus.DONE
     assert Learner.objects.count() == 49_999
     assert job.summary["created"] == 49_999
+
+
+def _zip_bomb() -> bytes:
+    """A valid workbook with one extra member of 300 MB of zeros: about 300 kB on disk."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO(xlsx_bytes([LEARNER_HEADER]))
+    with (
+        zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/padding.bin", "w", force_zip64=True) as member,
+    ):
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(300):
+            member.write(chunk)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_read(organisation, consultant):
+    from werkplaats.recognitions.importer import read
+
+    data = _zip_bomb()
+    assert len(data) < 2 * 1024 * 1024
+
+    with pytest.raises(ValidationError, match="unpacks to more than 200 MB"):
+        _start(organisation, consultant, data, "bom.xlsx")
+    _rows, problems = read("bom.xlsx", data)
+    assert [str(p) for p in problems] == ["bom.xlsx unpacks to more than 200 MB; split it into smaller files."]
