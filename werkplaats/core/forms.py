@@ -51,3 +51,21 @@ def add_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but a key no database column can hold is "not a valid value" before any
+    query: SQLite raises OverflowError for an integer beyond 64 bits in ``pk__in``."""
+
+    def _check_values(self, value: Any) -> Any:
+        if self.to_field_name is None:
+            for key in value:
+                try:
+                    number = int(str(key).strip())
+                except ValueError:
+                    continue  # the parent reports it
+                if not -(2**63) <= number < 2**63:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": key}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]  # private in django-stubs

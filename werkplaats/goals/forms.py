@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 from werkplaats.partnerships.models import Partnership
 
 from .models import Direction, IndicatorSource
@@ -59,7 +59,7 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What the partners want to achieve, and why."),
     )
-    groups: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+    groups: forms.ModelMultipleChoiceField = ModelMultipleChoiceField(
         label=_("linked groups"),
         queryset=None,
         required=False,

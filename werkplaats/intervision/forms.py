@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 from werkplaats.partnerships.models import Partnership, PartnershipMember
 
 from .models import MAX_PARTICIPANTS, MIN_PARTICIPANTS, IntervisionSession, Method
@@ -26,7 +26,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return _member_label(obj)
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return _member_label(obj)
 

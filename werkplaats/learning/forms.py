@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.accounts.models import User
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 from werkplaats.goals.models import Goal
 from werkplaats.partnerships.models import Group, Partnership
 
@@ -36,7 +36,7 @@ def _text(label: Any, rows: int = 4, **kwargs: Any) -> forms.CharField:
 
 
 class CommunityForm(forms.Form):
-    goals = forms.ModelMultipleChoiceField(
+    goals = ModelMultipleChoiceField(
         label=_("partnership goals the theme serves"),
         queryset=Goal.objects.none(),
         required=False,

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -189,10 +189,11 @@ def switch(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_KEY] = organisation_id
     else:
         messages.error(request, _("You are not a member of that organisation."))
+    # Only a path of this site: any other text would be taken for a view's name by redirect().
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "core:home"
-    return redirect(target)
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return HttpResponseRedirect(target)
+    return redirect("core:home")
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from werkplaats.accounts.models import User
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 from werkplaats.organisations.models import Organisation, Region
 
 from .models import Level, MemberRole, Partner, Partnership, PartnershipKind, PartnershipMember, Perspective
@@ -40,7 +40,7 @@ class FoundPartnershipForm(forms.Form):
     )
     name = forms.CharField(label=_("name"), max_length=200)
     kind = forms.ChoiceField(label=_("kind"), choices=PartnershipKind.choices)
-    regions = forms.ModelMultipleChoiceField(
+    regions = ModelMultipleChoiceField(
         label=_("labour-market regions"),
         queryset=Region.objects.all(),
         required=False,

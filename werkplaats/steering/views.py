@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -460,10 +460,11 @@ def action_add(request: HttpRequest, slug: str) -> HttpResponse:
 def _back(request: HttpRequest, slug: str) -> HttpResponse:
     """Back to the page the form was on (``next``, when it is ours), else the action list."""
     back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(
+    # Only a path of this site: any other text would be taken for a view's name by redirect().
+    if back.startswith("/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(back)
+        return HttpResponseRedirect(back)
     return redirect("steering:actions", slug=slug)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 from werkplaats.qualifications.models import WorkProcess
 
 from . import files
@@ -35,7 +35,7 @@ class UploadField(forms.FileField):
         return upload
 
 
-class WorkProcessChoiceField(forms.ModelMultipleChoiceField):
+class WorkProcessChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj: WorkProcess) -> str:
         return f"{obj.code} {obj.title}"
 

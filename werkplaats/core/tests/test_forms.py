@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django import forms
 
-from werkplaats.core.forms import date_field
+from werkplaats.core.forms import ModelMultipleChoiceField, date_field
 
 
 class _Form(forms.Form):
@@ -35,3 +36,17 @@ def test_a_date_that_is_no_date_gets_the_message_and_is_shown_as_typed() -> None
     assert not form.is_valid()
     assert form.errors["day"] == ["Vul een datum in als DD-MM-JJJJ."]
     assert 'value="31-02-2026"' in str(form["day"])
+
+
+@pytest.mark.django_db
+def test_a_key_beyond_64_bits_is_not_a_valid_choice_and_needs_no_query() -> None:
+    from werkplaats.accounts.models import User
+
+    class Choose(forms.Form):
+        users = ModelMultipleChoiceField(queryset=User.objects.all())
+
+    huge = "-" + "9" * 40
+    form = Choose(data={"users": [huge]})
+
+    assert not form.is_valid()
+    assert huge in form.errors["users"][0]
