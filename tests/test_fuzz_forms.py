@@ -262,8 +262,8 @@ def _post(spec: FormSpec, data: dict[str, Any], failures: list[str]) -> None:
     if response.status_code >= 500:
         failures.append(f"{spec.key} {spec.url}: {response.status_code} for {_short(data)}")
         return
-    if response.status_code in (301, 302, 303):
-        return  # accepted: the rows it wrote are the point
+    if response.status_code in (201, 301, 302, 303):
+        return  # accepted (201: made, and shown in this answer): the rows it wrote are the point
     after = _row_counts()
     changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
     if changed:

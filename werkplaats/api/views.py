@@ -63,9 +63,13 @@ def token_create(request: HttpRequest, slug: str) -> HttpResponse:
                 exc = ValidationError({**exc.error_dict, "expires_on": exc.error_dict.pop("expires_at")})
             add_validation_error(form, exc)
         else:
-            # Shown in this answer only (never cached, never stored): the secret cannot be shown again.
+            # Shown in this answer only (never cached, never stored): the secret cannot be shown again,
+            # so no redirect to another page; 201 says the token was made.
             return render(
-                request, "api/token_created.html", {"organisation": organisation, "token": token, "secret": secret}
+                request,
+                "api/token_created.html",
+                {"organisation": organisation, "token": token, "secret": secret},
+                status=201,
             )
     return render(request, "api/token_form.html", {"organisation": organisation, "form": form})
 

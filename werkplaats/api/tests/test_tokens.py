@@ -47,7 +47,7 @@ def test_an_administrator_creates_a_token_and_sees_the_secret_once(organisation:
 
     response = client.post(create, _form(access="write"))
 
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response["Cache-Control"].startswith("max-age=0")
     secret = re.search(r'value="(wpk_[^"]+)"', response.content.decode())[1]  # type: ignore[index]
     token = ApiToken.objects.get()
