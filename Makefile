@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The task worker's fixed id: a restarted worker first takes back the tasks it was running when it died.
+WORKER_ID ?= local-worker
 
 .PHONY: run install db demo test test-fast worker lint format typecheck messages compilemessages vendor check-migrations bench clean
 
@@ -30,13 +32,15 @@ run: demo
 	@echo "Werkplaats runs on http://$(HOST):$(PORT)/ - demo accounts are listed in README.md"
 	@mkdir -p var
 	@$(PY) manage.py schedule_daily_work
-	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
+	@$(PY) manage.py requeue_orphaned_tasks --worker-id $(WORKER_ID)
+	@$(PY) manage.py db_worker --worker-id $(WORKER_ID) > var/worker.log 2>&1 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: db
 	$(PY) manage.py schedule_daily_work
-	$(PY) manage.py db_worker
+	$(PY) manage.py requeue_orphaned_tasks --worker-id $(WORKER_ID)
+	$(PY) manage.py db_worker --worker-id $(WORKER_ID)
 
 # One test process per CPU (pytest-xdist; each has its own test database).
 test: install

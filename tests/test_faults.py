@@ -10,9 +10,9 @@ middle of its work.
     the test database itself, on SQLite a file copy of it) is killed with SIGKILL in the middle
     of a certificate batch and of a run of notification e-mails, then started again. The task
     it was running stays claimed by the dead worker (django-tasks' database backend does not
-    hand it out again), so the test puts it back in the queue, as a restart procedure must
-    (see ``_requeue_orphans``). Then: exactly one certificate per trajectory with unique
-    numbers, and no recipient with two e-mails.
+    hand it out again), so the restart first runs ``manage.py requeue_orphaned_tasks`` with the
+    worker's id, as ``make worker`` and deploy/ do. Then: exactly one certificate per trajectory
+    with unique numbers, and no recipient with two e-mails.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from werkplaats.organisations.tests.factories import OrganisationFactory, member
 from werkplaats.trajectories.models import Status, Trajectory, TrajectoryEvent
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_ID = "fault-test-worker"
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -218,14 +219,37 @@ class Worker:
 
     def start(self) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay", "--no-reload"],
+            self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--interval",
+                    "0.05",
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--worker-id",
+                    WORKER_ID,
+                ],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # its own process group: a kill reaches every process of it
             )
+
+    def requeue(self) -> int:
+        """What a restart does first (``make worker``, deploy/): the project's command that hands
+        back the tasks this worker was running when it died."""
+        done = subprocess.run(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "requeue_orphaned_tasks", "--worker-id", WORKER_ID],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(done.stdout.split()[0])
 
     def kill(self) -> None:
         assert self.process is not None
@@ -290,15 +314,6 @@ def _wait(what: str, condition: Callable[[], bool], seconds: float = 60) -> None
     raise AssertionError(f"waited {seconds} s in vain for {what}")
 
 
-def _requeue_orphans(shared: Shared) -> int:
-    """Hand the tasks of dead workers out again: what a restart must do before the worker runs
-    (django-tasks' database backend leaves a task claimed by a killed worker in RUNNING)."""
-    table = DBTaskResult._meta.db_table
-    count = len(shared.rows(f"SELECT id FROM {table} WHERE status = %s", ("RUNNING",)))  # noqa: S608
-    shared.execute(f"UPDATE {table} SET status = %s, started_at = NULL WHERE status = %s", ("READY", "RUNNING"))  # noqa: S608
-    return count
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_issues_each_certificate_of_a_batch_once(tmp_path: Path) -> None:
     world = build()
@@ -321,7 +336,7 @@ def test_a_killed_worker_issues_each_certificate_of_a_batch_once(tmp_path: Path)
         issued_at_kill = shared.rows(count_sql)[0][0]
         assert issued_at_kill < len(trajectories), "the batch finished before the worker was killed"
 
-        assert _requeue_orphans(shared) == 1
+        assert worker.requeue() == 1
         worker.start()
         batch_table = IssueBatch._meta.db_table
         _wait(
@@ -374,7 +389,7 @@ def test_a_killed_worker_sends_no_notification_e_mail_twice(tmp_path: Path) -> N
         worker.kill()
         assert sum(_sent(mail).values()) < len(people), "every e-mail went before the worker was killed"
 
-        assert _requeue_orphans(shared) == 1
+        assert worker.requeue() == 1
         worker.start()
         _wait(
             "the e-mail task to finish",
