@@ -20,7 +20,6 @@ def _task(status: str, workers: list[str]) -> DBTaskResult:
         queue_name="default",
         backend_name="default",
         priority=0,
-        run_after=None,
         started_at=timezone.now() if status == TaskResultStatus.RUNNING else None,
         worker_ids=workers,
     )
