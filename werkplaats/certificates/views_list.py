@@ -12,12 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkplaats.core.exports import Column, Table, dated_name, export
+from werkplaats.core.exports import Column, Table, dated_name, filtered_list_export
 from werkplaats.core.forms import date_field
 from werkplaats.organisations.models import Region
 
@@ -148,20 +148,13 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def certificate_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     form = _form(request)
-    if not form.is_valid():
-        # Nothing to download: the page shows the same filters with what is wrong with them.
-        query = request.GET.urlencode()
-        return redirect(reverse("certificates:list") + (f"?{query}" if query else ""))
-    selected = certificates(request, form)
-    organisation = getattr(request, "organisation", None)
-    # Names of learners leave the platform: who took them, and how many, goes in the audit log.
-    return export(
+    return filtered_list_export(
+        request,
         TABLE,
-        selected.iterator(chunk_size=2000),
-        count=selected.count(),
+        form=form,
+        select=lambda: certificates(request, form),
         fmt=fmt,
+        list_url=reverse("certificates:list"),
         name=dated_name(_("praktijkverklaringen")),
         what="certificates",
-        filters=request.GET.urlencode(),
-        subject_organisation_id=organisation.pk if organisation is not None else None,
     )

@@ -178,3 +178,37 @@ def export(
 def dated_name(what: str) -> str:
     """A file name of a list and today's date: "praktijkverklaringen-2026-11-22"."""
     return f"{what}-{timezone.localdate().isoformat()}"
+
+
+def filtered_list_export(
+    request: Any,
+    table: Table[Item],
+    *,
+    form: Any,
+    select: Callable[[], Any],
+    fmt: str,
+    list_url: str,
+    name: str,
+    what: str,
+) -> Any:
+    """The download of a filtered list page: the rows ``select()`` chooses with the page's valid
+    ``form``, audited with the filters; with invalid filters, back to the page (``list_url``),
+    which shows what is wrong with them."""
+    from django.shortcuts import redirect
+
+    if not form.is_valid():
+        query = request.GET.urlencode()
+        return redirect(list_url + (f"?{query}" if query else ""))
+    selected = select()
+    organisation = getattr(request, "organisation", None)
+    # Names of learners leave the platform: who took them, and how many, goes in the audit log.
+    return export(
+        table,
+        selected.iterator(chunk_size=2000),
+        count=selected.count(),
+        fmt=fmt,
+        name=name,
+        what=what,
+        filters=request.GET.urlencode(),
+        subject_organisation_id=organisation.pk if organisation is not None else None,
+    )

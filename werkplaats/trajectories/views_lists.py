@@ -13,14 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkplaats.core.exports import Column, Table, dated_name, export
+from werkplaats.core.exports import Column, Table, dated_name, filtered_list_export
 from werkplaats.organisations.models import Region
 
 from .caseloads import ALL, OPEN
@@ -147,20 +147,13 @@ def trajectory_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def trajectory_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     form = _form(request)
-    if not form.is_valid():
-        # Nothing to download: the page shows the same filters with what is wrong with them.
-        query = request.GET.urlencode()
-        return redirect(reverse("trajectories:list") + (f"?{query}" if query else ""))
-    selected = trajectories(request, form)
-    organisation = getattr(request, "organisation", None)
-    # Names of learners leave the platform: who took them, and how many, goes in the audit log.
-    return export(
+    return filtered_list_export(
+        request,
         TABLE,
-        selected.iterator(chunk_size=2000),
-        count=selected.count(),
+        form=form,
+        select=lambda: trajectories(request, form),
         fmt=fmt,
+        list_url=reverse("trajectories:list"),
         name=dated_name(_("trajectories")),
         what="trajectories",
-        filters=request.GET.urlencode(),
-        subject_organisation_id=organisation.pk if organisation is not None else None,
     )
