@@ -17,7 +17,10 @@ The checks, each collecting every failure so that one run shows all leaks:
     management-site page;
 (c) a member of organisation A with too low a role (a consultant) gets 403 on every
     ``RESTRICTED`` page, which the role it is for opens; an organisation's administrator gets
-    403 on restricted pages meant for other roles.
+    403 on restricted pages meant for other roles;
+(d) the REST API, which takes tokens and no session: every operation of its OpenAPI document
+    is a 401 without a token, a 404 on organisation A's objects with a token of another
+    organisation (reads and writes, nothing written), and opens with organisation A's own.
 """
 
 from __future__ import annotations
@@ -1027,3 +1030,251 @@ def test_platform_administrators_do_not_act_for_a_school(world: World) -> None:
 
     assert len(pages) == len(keys)
     assert not opened, _report(opened, "Pages for a school that a platform administrator opened")
+
+
+# --- (d) The REST API, walked with tokens ----------------------------------------------------
+#
+# The API does not take the session login the checks above walk with: it wants a token. Every
+# operation of the live OpenAPI document is walked here instead, with its parameters filled by
+# objects of organisation A (``API_KWARGS``, by path) and, for writes, a body that would be
+# accepted (``API_BODIES``), so that a refusal is about the object and not about the body:
+#
+# - no token, or an unknown one: 401 on every operation but the public ones;
+# - a token of the outsider's organisation (read-write, acting as its admin and coordinator):
+#   404 on every operation on an object of organisation A, reads and writes alike, nothing
+#   written; its lists hold nothing of organisation A;
+# - a token of organisation A (its consultant): 200 on every read of those objects, so the
+#   fills are real objects and the 404s above are refusals.
+
+API_PREFIX = "/api/v1"
+
+
+def _partnership(w: World) -> tuple[Any, Any]:
+    from werkplaats.goals.models import Goal
+    from werkplaats.partnerships.models import Partner, Partnership, PartnershipMember
+
+    partnership, created = Partnership.objects.get_or_create(
+        slug="walk-groningen", defaults={"name": "Praktijkleren Groningen", "kind": "other"}
+    )
+    if created:
+        partner = Partner.objects.create(partnership=partnership, organisation=w.organisation)
+        PartnershipMember.objects.create(
+            partnership=partnership, user=w.consultant, partner=partner, role="manager", perspective="public"
+        )
+        Goal.objects.create(partnership=partnership, title="Meer praktijkverklaringen")
+    return partnership, partnership.goals.get()
+
+
+# How to fill the parameters of each API path (as the OpenAPI document writes it), with objects
+# of organisation A.
+API_KWARGS: dict[str, Kwargs] = {
+    "/organisations/{slug}": _organisation,
+    "/qualifications/{pk}": lambda w: {"pk": _qualification().pk},
+    "/recognitions/{pk}": lambda w: {"pk": w.recognition.pk},
+    "/certificates/{number}": _number,
+    "/partnerships/{slug}": lambda w: {"slug": _partnership(w)[0].slug},
+    "/partnerships/{slug}/goals": lambda w: {"slug": _partnership(w)[0].slug},
+    "/partnerships/{slug}/goals/{pk}": lambda w: {"slug": _partnership(w)[0].slug, "pk": _partnership(w)[1].pk},
+    "/partnerships/{slug}/indicator-values": lambda w: {"slug": _partnership(w)[0].slug},
+    "/learners/{pk}": lambda w: {"pk": _learner(w).pk},
+    "/learners/{pk}/trajectories": lambda w: {"pk": _learner(w).pk},
+    "/trajectories/{pk}": lambda w: {"pk": _trajectory(w).pk},
+    "/trajectories/{pk}/transitions": lambda w: {"pk": _trajectory(w).pk},
+    "/trajectories/{pk}/learning-plan-versions": _work,
+    "/trajectories/{pk}/learning-plan-versions/{number}": lambda w: _work(w, number=1),
+    "/trajectories/{pk}/work-process-assessments": _work,
+    "/trajectories/{pk}/work-process-assessments/{assessment}/confirmation": lambda w: _work(
+        w, assessment=_at_work(w).assessment.pk
+    ),
+    "/trajectories/{pk}/progress-reviews": _work,
+}
+
+# API paths whose objects are reference data every organisation reads, each for a reason.
+API_SHARED: dict[str, str] = {
+    "/qualifications": "the qualification catalogue is reference data for every organisation",
+    "/qualifications/{pk}": "the qualification catalogue is reference data for every organisation",
+    "/recognitions": _REGISTER,
+    "/recognitions/{pk}": _REGISTER,
+}
+
+# API paths open without a token, each for a reason.
+API_PUBLIC: dict[str, str] = {
+    "/certificates/verify/{code}": PUBLIC["api:certificate-verify"],
+}
+
+
+def _api_bodies(w: World) -> dict[tuple[str, str], dict[str, Any]]:
+    """A body for each write that organisation A's own staff could send as it is."""
+    today = timezone.localdate().isoformat()
+    return {
+        ("POST", "/learners"): {
+            "first_name": "Kees",
+            "last_name": "Smit",
+            "date_of_birth": "1990-01-01",
+            "target_group": TargetGroup.WW.value,
+        },
+        ("POST", "/learners/{pk}/trajectories"): {
+            "route": LearningRoute.PRAKTIJKLEREN.value,
+            "intended_outcome": IntendedOutcome.PRACTICE_CERTIFICATE.value,
+        },
+        ("POST", "/trajectories/{pk}/transitions"): {"to": Status.INTAKE.value},
+        ("POST", "/trajectories/{pk}/work-process-assessments"): {
+            "work_process": _work_process().code,
+            "level": "mastered",
+            "assessed_on": today,
+        },
+        ("POST", "/trajectories/{pk}/work-process-assessments/{assessment}/confirmation"): {},
+        ("POST", "/trajectories/{pk}/progress-reviews"): {"held_on": today, "attendees": "Sanne, opleider"},
+        ("POST", "/certificates"): {"trajectory": _at_work(w).trajectory.pk},
+    }
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # as in the OpenAPI document, without the /api/v1 prefix: /trajectories/{pk}
+
+    @property
+    def parameters(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    def url(self, w: World) -> str:
+        kwargs = API_KWARGS[self.path](w) if self.parameters else {}
+        return API_PREFIX + re.sub(r"{(\w+)}", lambda m: str(kwargs[m[1]]), self.path)
+
+
+def _operations() -> list[Operation]:
+    from werkplaats.api.api import api
+
+    schema = api.get_openapi_schema()
+    return [
+        Operation(method.upper(), path.removeprefix(API_PREFIX))
+        for path, methods in schema["paths"].items()
+        for method in methods
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+OPERATIONS = _operations()
+
+
+def _call(secret: str | None, operation: Operation, url: str, body: dict[str, Any] | None = None) -> Any:
+    from werkplaats.api.tests.helpers import ApiClient
+
+    api = ApiClient(secret)
+    try:
+        if operation.method == "GET":
+            return api.get(url)
+        return getattr(api, operation.method.lower())(url, body if body is not None else {})
+    except Exception as exc:  # collect every failure, then report them together
+        return f"raised {exc!r}"
+
+
+def _token_of(organisation: Organisation, user: User, *, read_only: bool = False) -> str:
+    from werkplaats.api.tests.helpers import make_token
+
+    return make_token(organisation, user, read_only=read_only, name=f"walk {user.email}")[1]
+
+
+def test_every_api_operation_is_classified() -> None:
+    paths = {o.path for o in OPERATIONS if o.parameters}
+    unfilled = sorted(paths - set(API_KWARGS) - set(API_PUBLIC))
+
+    assert {"/trajectories/{pk}", "/learners/{pk}", "/certificates/{number}"} <= paths
+    assert not unfilled, _report(
+        unfilled, "API paths nobody has classified: add each to API_KWARGS in tests/test_url_access.py"
+    )
+    assert sorted(set(API_KWARGS) - paths) == [], "API_KWARGS names paths the API no longer has"
+
+
+def test_every_api_write_has_a_body_in_the_walk(world: World) -> None:
+    writes = {(o.method, o.path) for o in OPERATIONS if o.method != "GET"}
+    bodies = _api_bodies(world)
+
+    assert sorted(writes - set(bodies)) == [], "API writes without a body in API_BODIES"
+    assert sorted(set(bodies) - writes) == [], "API_BODIES names operations the API no longer has"
+
+
+def test_the_api_answers_401_without_a_token(world: World) -> None:
+    failures = []
+    for operation in OPERATIONS:
+        if operation.path in API_PUBLIC:
+            continue
+        for secret in (None, "wpk_no-such-token"):
+            response = _call(secret, operation, operation.url(world))
+            if _status(response) != 401 or not response["Content-Type"].startswith("application/problem+json"):
+                failures.append(f"{operation.method} {operation.path} ({secret}): {_outcome(response)}")
+
+    assert not failures, _report(failures, "API operations that answer without a valid token")
+
+
+def _organisation_a_counts() -> dict[str, int]:
+    from werkplaats.trajectories.models import ProgressReview
+
+    return {
+        "learners": Learner.objects.count(),
+        "trajectories": Trajectory.objects.count(),
+        "events": TrajectoryEvent.objects.count(),
+        "assessments": WorkProcessAssessment.objects.count(),
+        "confirmed": WorkProcessAssessment.objects.exclude(confirmed_at=None).count(),
+        "reviews": ProgressReview.objects.count(),
+        "certificates": Certificate.objects.count(),
+    }
+
+
+def test_another_organisations_token_gets_404_on_every_api_object_of_organisation_a(world: World) -> None:
+    outsider_organisation = world.outsider.memberships.get().organisation
+    secret = _token_of(outsider_organisation, world.outsider)
+    bodies = _api_bodies(world)
+    operations = [o for o in OPERATIONS if o.parameters and o.path not in API_SHARED and o.path not in API_PUBLIC]
+    operations += [o for o in OPERATIONS if (o.method, o.path) == ("POST", "/certificates")]
+    assert {o.method for o in operations} == {"GET", "POST"}
+    calls = [(operation, operation.url(world)) for operation in operations]  # creates the objects
+    before = _organisation_a_counts()
+    failures = []
+    for operation, url in calls:
+        response = _call(secret, operation, url, bodies.get((operation.method, operation.path)))
+        if _status(response) != 404:
+            failures.append(f"{operation.method} {url}: {_outcome(response)}")
+
+    assert not failures, _report(failures, "API operations on objects of organisation A that an outsider reaches")
+    assert _organisation_a_counts() == before
+    assert Trajectory.objects.get(pk=_trajectory(world).pk).status == Status.REFERRED
+
+
+def test_another_organisations_token_lists_nothing_of_organisation_a(world: World) -> None:
+    secret = _token_of(world.outsider.memberships.get().organisation, world.outsider)
+    # What would give organisation A's objects away in a list.
+    traces = [
+        world.organisation.slug,
+        _learner(world).last_name,
+        _at_work(world).trajectory.learner.last_name,
+        _certificate(world).number,
+        _partnership(world)[0].slug,
+    ]
+    lists = [o for o in OPERATIONS if o.method == "GET" and not o.parameters and o.path not in API_SHARED]
+    assert {"/learners", "/trajectories", "/certificates", "/organisations", "/partnerships"} <= {o.path for o in lists}
+    failures = []
+    for operation in lists:
+        response = _call(secret, operation, operation.url(world))
+        if _status(response) != 200:
+            failures.append(f"GET {operation.path}: {_outcome(response)}")
+            continue
+        found = [trace for trace in traces if trace in response.content.decode()]
+        if found:
+            failures.append(f"GET {operation.path} shows {found}")
+
+    assert not failures, _report(failures, "API lists that show an outsider objects of organisation A")
+
+
+def test_a_token_of_organisation_a_reads_every_api_object_of_its_own(world: World) -> None:
+    secret = _token_of(world.organisation, world.consultant, read_only=True)
+    reads = [o for o in OPERATIONS if o.method == "GET" and o.parameters and o.path not in API_PUBLIC]
+    assert len(reads) == len({o.path for o in reads}) >= 12
+    failures = []
+    for operation in reads:
+        response = _call(secret, operation, operation.url(world))
+        if _status(response) != 200:
+            failures.append(f"GET {operation.url(world)}: {_outcome(response)}")
+
+    assert not failures, _report(failures, "API objects of organisation A that its own consultant cannot read")

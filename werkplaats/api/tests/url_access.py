@@ -2,9 +2,9 @@
 
 The token pages are for the organisation's administrators. The REST API under /api/v1/ does not
 use the session login that test walks with: it wants a token, so every session user (anonymous
-or an outsider alike) gets a 401 there. Its object URLs are therefore left out of the walk and
-checked with tokens instead (werkplaats/api/tests/test_auth.py: another organisation's token gets
-a 404 on every object endpoint, no token a 401); its public parts are listed here.
+or an outsider alike) gets a 401 there. Its object URLs are therefore left out of the session
+walk and walked with tokens instead, operation by operation from the live OpenAPI document, in
+part (d) of tests/test_url_access.py; its public parts are listed here.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ PUBLIC: dict[str, str] = {
     "api:openapi-view": "the API's interactive documentation; calls made from it still need a token",
 }
 _TOKENS = (
-    "the REST API authenticates with API tokens, not the session; its object endpoints are checked "
-    "with tokens of another organisation in werkplaats/api/tests/test_auth.py"
+    "the REST API authenticates with API tokens, not the session; every operation is walked with "
+    "tokens in part (d) of tests/test_url_access.py"
 )
 EXCLUDED: dict[str, str] = {key: _TOKENS for key in _api_routes_with_parameters() if key not in PUBLIC}
