@@ -189,6 +189,7 @@ ACCOUNT_RATE_LIMITS = {
 # Behind the reverse proxy of docs/deployment.md every request comes from the proxy's address, and
 # the per-address limits above would count all visitors together. Set this to the number of
 # proxies that append to X-Forwarded-For (nginx's $proxy_add_x_forwarded_for: 1) to count per client.
+# Our own rate limits and the audit log read it too (werkplaats/core/net.py).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 MFA_ADAPTER = "werkplaats.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]

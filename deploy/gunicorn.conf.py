@@ -21,8 +21,9 @@ max_requests_jitter = 100
 # The proxy in front terminates TLS and says so in X-Forwarded-Proto (Django trusts that header
 # when DEBUG is false, see SECURE_PROXY_SSL_HEADER); only these addresses may set it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-# The client's address (rate limits, audit log) is the connection's peer. Behind a load balancer
-# that speaks the PROXY protocol, set GUNICORN_PROXY_PROTOCOL=v1, v2 or auto to take it from there.
+# Behind a TCP load balancer that speaks the PROXY protocol (instead of an HTTP proxy that appends
+# to X-Forwarded-For, see ALLAUTH_TRUSTED_PROXY_COUNT), set GUNICORN_PROXY_PROTOCOL=v1, v2 or auto
+# so the connection's peer is the client.
 proxy_protocol = os.environ.get("GUNICORN_PROXY_PROTOCOL", "off")
 proxy_allow_ips = os.environ.get("GUNICORN_PROXY_ALLOW_FROM", "127.0.0.1,::1")
 

@@ -20,7 +20,7 @@ from ninja.security import HttpBearer
 
 from werkplaats.accounts.models import User
 from werkplaats.audit.context import Actor
-from werkplaats.audit.middleware import client_ip
+from werkplaats.core.net import client_address
 from werkplaats.organisations import access as access_module
 from werkplaats.organisations.access import Access
 from werkplaats.organisations.models import Membership, Organisation
@@ -134,5 +134,5 @@ def require_role(request: HttpRequest, organisation: Organisation, *roles: str) 
 def audit_actor(token: ApiToken, request: HttpRequest) -> Actor:
     """The actor of audit entries made during a call: the token, by name, for its organisation."""
     return Actor(
-        user=None, organisation_id=token.organisation_id, label=token.audit_label, ip_address=client_ip(request)
+        user=None, organisation_id=token.organisation_id, label=token.audit_label, ip_address=client_address(request)
     )

@@ -2,12 +2,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from werkplaats.core.net import client_address
+
 from .context import SYSTEM, Actor, acting_as
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class AuditContextMiddleware:
@@ -24,9 +21,9 @@ class AuditContextMiddleware:
                 user=user,
                 organisation_id=organisation.pk if organisation is not None else None,
                 label=user.email,
-                ip_address=client_ip(request),
+                ip_address=client_address(request),
             )
         else:
-            actor = Actor(label=SYSTEM.label if user is None else "anonymous", ip_address=client_ip(request))
+            actor = Actor(label=SYSTEM.label if user is None else "anonymous", ip_address=client_address(request))
         with acting_as(actor):
             return self.get_response(request)

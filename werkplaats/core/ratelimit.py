@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .net import client_address
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -22,17 +24,12 @@ def parse(rate: str) -> tuple[int, int]:
     return int(limit), int(window or 60)
 
 
-def client_address(request: HttpRequest) -> str:
-    # Behind a proxy, configure it to set REMOTE_ADDR (e.g. gunicorn --forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 def hit(scope: str, request: HttpRequest, rate: str, *, now: float | None = None) -> Verdict:
     """Count one request of the client in a fixed window and say whether it is within the rate."""
     limit, window = parse(rate)
     now = time.time() if now is None else now
     bucket = int(now // window)
-    key = f"ratelimit:{scope}:{client_address(request)}:{bucket}"
+    key = f"ratelimit:{scope}:{client_address(request) or 'unknown'}:{bucket}"
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)

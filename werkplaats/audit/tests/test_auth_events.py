@@ -25,6 +25,20 @@ def test_a_login_is_recorded(client: Client, consultant: User) -> None:
     assert entry.ip_address == "127.0.0.1"
 
 
+def test_behind_a_proxy_the_login_is_recorded_with_the_clients_address(
+    client: Client, consultant: User, settings: object
+) -> None:
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1  # type: ignore[attr-defined]
+
+    client.post(
+        reverse("account_login"),
+        {"login": consultant.email, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7",
+    )
+
+    assert AuditLogEntry.objects.get(action=Action.LOGIN).ip_address == "198.51.100.7"
+
+
 def test_a_logout_is_recorded(client: Client, consultant: User) -> None:
     client.force_login(consultant)
 

@@ -162,6 +162,23 @@ def test_too_many_checks_from_one_address_are_refused_for_a_while(
     assert verify(client, GROUPED, REMOTE_ADDR="192.0.2.2").status_code == 200
 
 
+def test_behind_a_proxy_each_client_is_counted_on_its_own(
+    client: Client, certificate: Certificate, settings: Any
+) -> None:
+    """Every request reaches the site from the proxy's address; the proxy says whose it is."""
+    settings.WERKPLAATS_VERIFY_RATE = "3/60"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    for _ in range(3):
+        assert verify(client, GROUPED, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 200
+
+    # A client cannot escape its count by writing its own entry in front of the proxy's.
+    spoofed = verify(client, GROUPED, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7", **proxy)
+
+    assert spoofed.status_code == 429
+    assert verify(client, GROUPED, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy).status_code == 200
+
+
 def test_unknown_codes_count_towards_the_limit_too(client: Client, certificate: Certificate, settings: Any) -> None:
     settings.WERKPLAATS_VERIFY_RATE = "3/60"
     for code in (UNKNOWN, "nonsense", UNKNOWN):
