@@ -30,6 +30,7 @@ DAILY_JOBS = [
     "werkplaats.matching.counts.refresh_matching_counts",  # a recount: changes nothing when the counts are right
     "werkplaats.insights.facts.refresh_trajectory_facts",  # the same for the dashboard
     "werkplaats.privacy.tasks.erase_learners_past_retention",
+    "werkplaats.imports.tasks.purge_imports_past_retention",  # removes uploaded files past their retention
 ]
 
 

@@ -124,6 +124,8 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     rejected = models.BinaryField(null=True, editable=False)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Set when the retention period removed the file and its rows; the counts stay.
+    purged_at = models.DateTimeField(_("file removed"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -142,6 +144,10 @@ class ImportJob(models.Model):
     @property
     def is_busy(self) -> bool:
         return self.status in BUSY_STATES
+
+    @property
+    def is_purged(self) -> bool:
+        return self.purged_at is not None
 
     @property
     def percent(self) -> int:

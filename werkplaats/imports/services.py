@@ -20,6 +20,7 @@ from werkplaats.organisations.models import Organisation
 from . import cells, reading
 from .kinds import Action, Context, Row, RowsFailed, Spec, spec_for
 from .models import DuplicateAction, ImportJob, ImportMode, JobStatus, MappingTemplate
+from .retention import removed_message
 
 PREVIEW_ROWS = 20
 MAX_ERRORS_KEPT = 1000
@@ -146,21 +147,30 @@ def choose_mapping(
     spec = spec_for(job.kind)
     if not spec.may_import(by, job.organisation):
         raise PermissionDenied
+    if job.is_purged:
+        raise ValidationError(removed_message())
     if job.is_busy:
         raise ValidationError(_("The file is being checked or imported; wait until it is finished."))
     check_mapping(spec, job.headers, mapping)
     with transaction.atomic():
+        # Conditional, so a purge that just removed the file wins (see ``retention``).
+        if not ImportJob.objects.filter(pk=job.pk, purged_at__isnull=True).update(
+            mapping=mapping, status=JobStatus.CHECKING, progress=0, total=0
+        ):
+            raise ValidationError(removed_message())
         job.mapping = mapping
         job.status = JobStatus.CHECKING
         job.progress, job.total = 0, 0
-        job.save(update_fields=["mapping", "status", "progress", "total"])
         if template_name.strip():
             save_template(job, name=template_name, by=by)
     return _next_step(job, "check", inline=inline)
 
 
 def may_run(job: ImportJob) -> bool:
-    """A checked file, or one whose all-or-nothing import was rejected (to try the valid rows)."""
+    """A checked file, or one whose all-or-nothing import was rejected (to try the valid rows),
+    as long as the file is kept."""
+    if job.is_purged:
+        return False
     return job.status == JobStatus.CHECKED or (job.status == JobStatus.FAILED and bool(job.mode))
 
 
@@ -168,16 +178,21 @@ def start_run(job: ImportJob, *, by: Any, mode: str, duplicates: str, inline: bo
     spec = spec_for(job.kind)
     if not spec.may_import(by, job.organisation):
         raise PermissionDenied
+    if job.is_purged:
+        raise ValidationError(removed_message())
     if not may_run(job):
         raise ValidationError(_("Only a checked file can be imported."))
     if mode not in ImportMode.values or duplicates not in DuplicateAction.values:
         raise ValidationError(_("Choose how to import."))
     updated = (
-        ImportJob.objects.filter(pk=job.pk, status=job.status)
+        ImportJob.objects.filter(pk=job.pk, status=job.status, purged_at__isnull=True)
         .exclude(status=JobStatus.DONE)
         .update(status=JobStatus.RUNNING, mode=mode, duplicates=duplicates, progress=0, total=0, finished_at=None)
     )
-    if not updated:  # someone pressed the button twice
+    if not updated:  # someone pressed the button twice, or the file was just removed
+        job.refresh_from_db(fields=["purged_at"])
+        if job.is_purged:
+            raise ValidationError(removed_message())
         raise ValidationError(_("The file is being checked or imported; wait until it is finished."))
     job.refresh_from_db()
     return _next_step(job, "run", inline=inline)

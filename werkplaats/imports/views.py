@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -18,7 +19,7 @@ from werkplaats.core.htmx import wants_fragment
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Organisation
 
-from . import services
+from . import retention, services
 from .forms import MappingForm, RunForm, UploadForm
 from .kinds import ACTION_LABELS, spec_for
 from .models import ImportJob, ImportKind, JobStatus, MappingTemplate
@@ -109,6 +110,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     step = request.POST.get("step") if request.method == "POST" else None
     if step is not None and job.created_by_id != request.user.pk and not get_access(request.user).is_platform_admin:
         raise PermissionDenied
+    if step is not None and job.is_purged:
+        messages.error(request, retention.removed_message())
+        return redirect(job)
     if step == "mapping":
         mapping_form = _mapping_form(request, job, request.POST)
         if mapping_form.is_valid():
@@ -132,7 +136,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 add_validation_error(run_form, exc)
             else:
                 return redirect(job)
-    if mapping_form is None and job.status in (JobStatus.MAPPING, JobStatus.CHECKED, JobStatus.FAILED):
+    if (
+        mapping_form is None
+        and not job.is_purged
+        and job.status in (JobStatus.MAPPING, JobStatus.CHECKED, JobStatus.FAILED)
+    ):
         mapping_form = _mapping_form(request, job)
     spec = spec_for(job.kind)
     labels = {field.name: field.label for field in spec.fields}
@@ -145,13 +153,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mapping_form": mapping_form,
             "run_form": run_form,
             "may_run": services.may_run(job) and job.status != JobStatus.DONE,
-            "first_rows": services.first_rows(job) if job.status == JobStatus.MAPPING else [],
+            "first_rows": services.first_rows(job) if job.status == JobStatus.MAPPING and not job.is_purged else [],
             "preview": preview,
             "preview_columns": [labels.get(name, name) for name in preview.get("fields", [])],
             "sample": [
                 {**row, "action_label": ACTION_LABELS.get(row["action"], "")} for row in preview.get("sample", [])
             ],
             "hidden_errors": max(0, job.error_count - len(job.errors)),
+            "retention_days": retention.retention_days(),
         },
     )
 
@@ -169,6 +178,9 @@ def _add_mapping_errors(form: MappingForm, exc: ValidationError) -> None:
 def rejected(request: HttpRequest, pk: int) -> HttpResponse:
     """The rejected rows with their errors, as XLSX (personal data: the download is recorded)."""
     job = _job(request, pk)
+    if job.is_purged:
+        messages.error(request, retention.removed_message())
+        return redirect(job)
     if not job.rejected:
         return HttpResponse(status=404)
     record(
