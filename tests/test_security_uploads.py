@@ -57,6 +57,7 @@ GENERATED_DOWNLOADS = {
     "meetings:feed-ics": "a calendar feed built from the meetings",
     "imports:rejected": "the rejected rows of an import, written as a workbook on request",
     "privacy:access-json": "a subject-access export, built from the database on request",
+    "privacy:access-pdf": "a subject-access export as PDF, drawn from the database on request",
 }
 DOWNLOAD_MARKERS = ("FileResponse(", "file_response(", "as_download(", "_attachment(", "Content-Disposition")
 

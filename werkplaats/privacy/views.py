@@ -16,7 +16,7 @@ from werkplaats.organisations.access import get_access
 from werkplaats.trajectories.models import Learner
 from werkplaats.trajectories.services import can_see_sensitive
 
-from . import register, services
+from . import pdf, register, services
 from .export import build_export
 
 PAGE_SIZE = 50
@@ -73,6 +73,19 @@ def subject_access_json(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="learner-{learner.pk}.json"'
+    return response
+
+
+@login_required
+def subject_access_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = _learner(request, pk)
+    export = build_export(learner, include_sensitive=can_see_sensitive(request.user, learner))
+    services.record_export(learner, file_format="pdf")
+    response = HttpResponse(
+        pdf.export_pdf(export, requested_by=request.user, erased=services.is_erased(learner.pk)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'attachment; filename="learner-{learner.pk}.pdf"'
     return response
 
 

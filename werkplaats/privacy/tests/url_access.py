@@ -39,18 +39,21 @@ def _erasure(w: Any) -> models.Model:
 KWARGS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "privacy:access": learner_kwargs,
     "privacy:access-json": learner_kwargs,
+    "privacy:access-pdf": learner_kwargs,
     "privacy:erase": learner_kwargs,
 }
 RESTRICTED: dict[str, Callable[[Any], Any]] = {
     "privacy:register": lambda w: w.platform_admin,
     "privacy:access": lambda w: w.coordinator,
     "privacy:access-json": lambda w: w.coordinator,
+    "privacy:access-pdf": lambda w: w.coordinator,
     "privacy:erase": lambda w: w.coordinator,
 }
 _NOT_A_VIEWER = "an organisation's administrator alone does not see its learners, so not their data either"
 PERSONAL: dict[str, str] = {
     "privacy:access": _NOT_A_VIEWER,
     "privacy:access-json": _NOT_A_VIEWER,
+    "privacy:access-pdf": _NOT_A_VIEWER,
     "privacy:erase": _NOT_A_VIEWER,
 }
 ADMIN_OBJECTS: dict[str, Callable[[Any], models.Model]] = {
