@@ -330,5 +330,7 @@ WERKPLAATS_VERIFY_MIN_SECONDS = env.float("WERKPLAATS_VERIFY_MIN_SECONDS", defau
 WERKPLAATS_LEARNER_RETENTION_DAYS = env.int("WERKPLAATS_LEARNER_RETENTION_DAYS", default=730)
 # Bulk imports: files larger than this (bytes) are checked and imported by the task worker.
 WERKPLAATS_IMPORT_INLINE_BYTES = env.int("WERKPLAATS_IMPORT_INLINE_BYTES", default=200_000)
+# Uploaded import files (personal data) are removed this many days after the upload (AVG).
+WERKPLAATS_IMPORT_RETENTION_DAYS = env.int("WERKPLAATS_IMPORT_RETENTION_DAYS", default=30)
 # Calls per API token per number of seconds (the REST API at /api/v1/).
 WERKPLAATS_API_RATE = env.str("WERKPLAATS_API_RATE", default="1200/60")

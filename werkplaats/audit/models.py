@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .field_names import field_label
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit entry."""
@@ -125,6 +127,6 @@ class AuditLogEntry(models.Model):
         last, when the model or field no longer exists."""
         model = self.content_type.model_class() if self.content_type is not None else None
         fields = model._meta.concrete_fields if model else ()
-        labels = [str(f.verbose_name) for f in fields if f.attname in self.changes]
+        labels = [field_label(f) for f in fields if f.attname in self.changes]
         known = {f.attname for f in fields}
         return labels + sorted(name for name in self.changes if name not in known)

@@ -10,6 +10,14 @@ from .context import current_actor
 from .models import Action, AuditLogEntry
 
 
+def audit_repr(obj: models.Model) -> str:
+    """The record's name in the log: its ``audit_repr()`` where a model has one (records about a
+    learner are named by number, since the log is append-only and outlives an erasure), else
+    its ``str()``."""
+    named = getattr(obj, "audit_repr", None)
+    return named() if callable(named) else str(obj)
+
+
 def record(
     action: str,
     obj: models.Model | None = None,
@@ -33,7 +41,7 @@ def record(
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
         entry.object_id = str(obj.pk)
-        entry.object_repr = (object_repr if object_repr is not None else str(obj))[:200]
+        entry.object_repr = (object_repr if object_repr is not None else audit_repr(obj))[:200]
     elif object_repr:
         entry.object_repr = object_repr[:200]
     entry.save()

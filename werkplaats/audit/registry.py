@@ -12,7 +12,7 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import models
@@ -55,6 +55,22 @@ def register(
         sensitive=frozenset(sensitive),
         organisation=organisation,
     )
+
+
+def mark_sensitive(model: type[models.Model], names: Iterable[str]) -> None:
+    """Log changes of these fields of an audited ``model`` without their values from now on."""
+    config = _registry.get(model)
+    if config is not None:
+        _registry[model] = replace(config, sensitive=config.sensitive | frozenset(names))
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    return model in _registry
+
+
+def sensitive_fields(model: type[models.Model]) -> frozenset[str]:
+    config = _registry.get(model)
+    return config.sensitive if config is not None else frozenset()
 
 
 def _plain(value: Any) -> Any:

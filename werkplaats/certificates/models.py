@@ -91,6 +91,19 @@ class CertificateQuerySet(models.QuerySet["Certificate"]):
             raise ImmutableError("An issued certificate cannot be changed.")
         return super().update(**kwargs)
 
+    def pseudonymise_holder(self, learner_id: int, *, first_name: str, last_name: str, date_of_birth: Any) -> int:
+        """At the erasure of the learner's personal data: their certificates name the pseudonym
+        instead, and their stored PDFs (which name the learner) are dropped. The one change the
+        database allows an issued certificate (migration 0006), and only to the pseudonym."""
+        return models.QuerySet.update(
+            self.filter(learner_id=learner_id),
+            learner_first_name=first_name,
+            learner_last_name=last_name,
+            learner_date_of_birth=date_of_birth,
+            pdf="",
+            pdf_sha256="",
+        )
+
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Certificate]:
         if kwargs.get("update_conflicts"):  # an upsert would overwrite an issued certificate
             raise ImmutableError("An issued certificate cannot be changed.")

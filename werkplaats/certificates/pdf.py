@@ -33,6 +33,17 @@ class PdfMismatch(Exception):
     """A PDF drawn again differs from the one first stored: fonts or software changed."""
 
 
+class HolderErased(Exception):
+    """The holder's personal data was erased: the certificate still counts and verifies as
+    valid, but no PDF is drawn any more (it would name the pseudonym, not the holder)."""
+
+
+def holder_erased(certificate: Certificate) -> bool:
+    from werkplaats.privacy.models import Erasure
+
+    return Erasure.objects.filter(learner_id=certificate.learner_id).exists()
+
+
 def qr_png(text: str) -> bytes:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
     code.add_data(text)
@@ -64,8 +75,11 @@ def file_name(certificate: Certificate) -> str:
 
 def stored_pdf(certificate: Certificate) -> bytes:
     """The certificate's PDF: the stored file, else drawn now and stored (the first time), or
-    drawn again and checked against the first one's hash (when the file went missing)."""
+    drawn again and checked against the first one's hash (when the file went missing).
+    ``HolderErased`` when the holder's personal data was erased."""
     storage = Certificate._meta.get_field("pdf").storage
+    if holder_erased(certificate):
+        raise HolderErased(certificate.number)
     if certificate.pdf and storage.exists(certificate.pdf.name):
         with storage.open(certificate.pdf.name, "rb") as handle:
             return bytes(handle.read())

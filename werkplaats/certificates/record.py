@@ -360,7 +360,9 @@ def build_record(trajectory: Trajectory, *, made_at: datetime.datetime) -> bytes
     contents = collect(trajectory)
     with translation.override(services.learner_language(trajectory.learner)):
         members: list[tuple[str, bytes]] = [(README, readme(contents, made_at=made_at))]
-        members += [(certificate_member(c), pdf.stored_pdf(c)) for c in contents.certificates]
+        members += [
+            (certificate_member(c), pdf.stored_pdf(c)) for c in contents.certificates if not pdf.holder_erased(c)
+        ]
         members += [
             (TRAJECTORY_JSON, trajectory_json(contents)),
             (WORK_PROCESSES_CSV, work_processes_csv(contents)),

@@ -87,6 +87,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "certificate": certificate,
             "revocation": certificate.revoked,
+            "holder_erased": pdf.holder_erased(certificate),
             "can_revoke": certificate.revoked is None and services.can_revoke(request.user, certificate),
             "can_reissue": certificate.revoked is not None
             and services.is_issuing_school_staff(request.user, certificate.trajectory)
@@ -98,7 +99,10 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _certificate(request, number)
-    data = pdf.stored_pdf(certificate)
+    try:
+        data = pdf.stored_pdf(certificate)
+    except pdf.HolderErased:
+        return render(request, "certificates/holder_erased.html", {"certificate": certificate}, status=410)
     record(
         Action.EXPORT,
         certificate,

@@ -108,6 +108,9 @@ class LearnerPreference(models.Model):
     def __str__(self) -> str:
         return str(self.learner)
 
+    def audit_repr(self) -> str:
+        return f"#{self.learner_id}"
+
 
 class RequestStatus(models.TextChoices):
     PROPOSED = "proposed", _("waiting for the employer")

@@ -116,6 +116,17 @@ RECOGNITIONS = Purpose(
     _("As long as the recognition is in the register"),
     _("Coordinators and school staff of the region"),
 )
+IMPORTS = Purpose(
+    "imports",
+    _("Importing learners, employers and trajectories from an organisation's own files"),
+    _("Public task (AVG art. 6(1)(e)), as for guiding the trajectories imported"),
+    _(
+        "The uploaded file, its rejected rows, sample rows and row errors are removed after the import "
+        "retention period (WERKPLAATS_IMPORT_RETENTION_DAYS, 30 days by default); the import's status "
+        "and counts are kept"
+    ),
+    _("The person who uploaded the file"),
+)
 
 PURPOSES: tuple[Purpose, ...] = (
     GUIDANCE,
@@ -127,6 +138,7 @@ PURPOSES: tuple[Purpose, ...] = (
     COLLABORATION,
     GUESTS,
     RECOGNITIONS,
+    IMPORTS,
 )
 
 
@@ -233,8 +245,8 @@ REGISTER: tuple[PersonalField, ...] = tuple(
     + _fields("matching.RoundLearner", ("ranked_by",), ACCOUNTABILITY, U)
     + _fields("matching.RoundPlace", ("ranked_by",), ACCOUNTABILITY, U)
     + _fields("matching.MatchingRound", ("created_by", "published_by"), ACCOUNTABILITY, U)
-    # Imports of learners' files hold the learners' data until the import is removed.
-    + _fields("imports.ImportJob", ("data", "rejected", "preview", "errors"), GUIDANCE, L)
+    # Uploaded import files hold learners' data until the import retention period ends.
+    + _fields("imports.ImportJob", ("data", "rejected", "preview", "errors"), IMPORTS, L)
     + _fields("imports.ImportJob", ("created_by",), ACCOUNTABILITY, U)
     + _fields("imports.MappingTemplate", ("created_by",), ACCOUNTABILITY, U)
     # Accounts, memberships, invitations, notifications.

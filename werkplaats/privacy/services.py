@@ -130,7 +130,7 @@ def record_export(learner: Learner, *, file_format: str) -> None:
         Action.EXPORT,
         learner,
         subject_organisation_id=learner.organisation_id,
-        object_repr=f"{learner} ({file_format})",
+        object_repr=f"{learner.audit_repr()} ({file_format})",
     )
 
 
@@ -164,6 +164,7 @@ def erase_learner(learner: Learner, *, by: Any, reason: str = ErasureReason.REQU
         .exclude(file="")
         .values_list("file", flat=True),
     ]
+    certificate_files = list(Certificate.objects.filter(learner=locked).exclude(pdf="").values_list("pdf", flat=True))
     learner_id = locked.pk
     Learner.objects.filter(pk=learner_id).update(
         first_name=PSEUDONYM_FIRST_NAME,
@@ -197,6 +198,13 @@ def erase_learner(learner: Learner, *, by: Any, reason: str = ErasureReason.REQU
     _clear(PlacementRequest, "trajectory__learner", learner_id, message="", reason="")
     _clear(RoundLearner, "trajectory__learner", learner_id, notes={})
     LearnerPreference.objects.filter(learner_id=learner_id).delete()
+    # Certificates stay, and are still counted and verified as valid; they name the pseudonym.
+    Certificate.objects.pseudonymise_holder(
+        learner_id,
+        first_name=PSEUDONYM_FIRST_NAME,
+        last_name=f"#{learner_id}",
+        date_of_birth=ERASED_DATE_OF_BIRTH,
+    )
 
     if locked.user is not None:
         _erase_account(locked.user)
@@ -208,9 +216,10 @@ def erase_learner(learner: Learner, *, by: Any, reason: str = ErasureReason.REQU
         locked,
         changes={name: [SENSITIVE_MARK, SENSITIVE_MARK] for name in ERASED_FIELDS},
         subject_organisation_id=locked.organisation_id,
-        object_repr=f"{PSEUDONYM_FIRST_NAME} #{learner_id}",
+        object_repr=f"#{learner_id}",
     )
     transaction.on_commit(_deleter(files))
+    transaction.on_commit(_deleter(certificate_files, storage=Certificate._meta.get_field("pdf").storage))
     return erasure
 
 
@@ -236,11 +245,11 @@ def _erase_account(user: User) -> None:
         pass
 
 
-def _deleter(names: list[str]) -> Callable[[], None]:
+def _deleter(names: list[str], *, storage: Any = None) -> Callable[[], None]:
     def delete_files() -> None:
-        storage = private_storage()
+        where = storage if storage is not None else private_storage()
         for name in names:
-            storage.delete(name)
+            where.delete(name)
 
     return delete_files
 

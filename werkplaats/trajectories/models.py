@@ -152,6 +152,11 @@ class Learner(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trajectories:learner", kwargs={"pk": self.pk})
 
+    def audit_repr(self) -> str:
+        """How the audit log names this record: by number, never by name, as the log is kept
+        longer than the learner's data and outlives an erasure."""
+        return f"#{self.pk}"
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -419,6 +424,9 @@ class Trajectory(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("trajectories:detail", kwargs={"pk": self.pk})
 
+    def audit_repr(self) -> str:
+        return f"#{self.pk}"
+
     @property
     def is_open(self) -> bool:
         return self.status not in FINAL_STATES
@@ -548,6 +556,9 @@ class LearningPlanVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.trajectory} v{self.number}"
 
+    def audit_repr(self) -> str:
+        return f"#{self.trajectory_id} v{self.number}"
+
     @property
     def is_agreed(self) -> bool:
         return self.agreed_at is not None
@@ -569,6 +580,9 @@ class PlanApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version}: {self.party}"
+
+    def audit_repr(self) -> str:
+        return f"#{self.version.trajectory_id} v{self.version.number}: {self.party}"
 
 
 # --- Along the way ----------------------------------------------------------------------------
@@ -593,6 +607,9 @@ class ProgressReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trajectory} {self.held_on}"
+
+    def audit_repr(self) -> str:
+        return f"#{self.trajectory_id} {self.held_on}"
 
 
 class PracticeHours(models.Model):
@@ -619,6 +636,9 @@ class PracticeHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trajectory} {self.week_start}: {self.hours}"
+
+    def audit_repr(self) -> str:
+        return f"#{self.trajectory_id} {self.week_start}: {self.hours}"
 
 
 class Level(models.TextChoices):
@@ -661,6 +681,9 @@ class WorkProcessAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.trajectory}: {self.work_process.code} {self.level}"
 
+    def audit_repr(self) -> str:
+        return f"#{self.trajectory_id}: {self.work_process.code} {self.level}"
+
 
 class EvidenceFile(models.Model):
     assessment = models.ForeignKey(WorkProcessAssessment, on_delete=models.CASCADE, related_name="files")
@@ -677,6 +700,9 @@ class EvidenceFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def audit_repr(self) -> str:
+        return f"#{self.pk}"  # a file's name may name the learner
 
 
 class LogEntry(models.Model):
@@ -698,3 +724,6 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def audit_repr(self) -> str:
+        return f"#{self.pk}"

@@ -206,3 +206,134 @@ def test_after_erasure_the_verification_page_and_api_show_only_that_the_certific
     assert certificate.qualification_name not in shown
     answer = client.get(api).json()
     assert (answer["status"], answer["issued_to"]) == ("valid", "")
+
+
+# --- The certificate after erasure ------------------------------------------------------------
+
+
+def test_erasure_puts_the_pseudonym_on_the_certificate_and_drops_its_pdf(
+    private_dir: Path, django_capture_on_commit_callbacks: Any, english: None
+) -> None:
+    from werkplaats.certificates import pdf
+
+    world = build()
+    certificate = Certificate.objects.get(pk=world.certificate.pk)
+    pdf.stored_pdf(certificate)
+    storage = Certificate._meta.get_field("pdf").storage
+    stored = Certificate.objects.get(pk=certificate.pk).pdf.name
+    assert storage.exists(stored)
+    counted_before = Certificate.objects.valid().filter(region=certificate.region).count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.erase_learner(world.learner, by=world.coordinator)
+
+    erased = Certificate.objects.get(pk=certificate.pk)
+    learner_id = world.learner.pk
+    assert (erased.learner_first_name, erased.learner_last_name, erased.learner_date_of_birth) == (
+        services.PSEUDONYM_FIRST_NAME,
+        f"#{learner_id}",
+        services.ERASED_DATE_OF_BIRTH,
+    )
+    assert (erased.pdf.name, erased.pdf_sha256) == ("", "")
+    assert not storage.exists(stored)
+    # What it states otherwise, and the counts, stay.
+    assert (erased.number, erased.code, erased.qualification_name, erased.issued_on) == (
+        certificate.number,
+        certificate.code,
+        certificate.qualification_name,
+        certificate.issued_on,
+    )
+    assert Certificate.objects.valid().filter(region=certificate.region).count() == counted_before
+
+    # Its page says so and offers no PDF; the PDF's address explains why there is none.
+    client = Client()
+    client.force_login(world.school_staff)
+    detail = client.get(erased.get_absolute_url())
+    assert detail.status_code == 200
+    assert detail.context["holder_erased"] is True
+    assert f"/certificates/{erased.number}/pdf/" not in detail.content.decode()
+    assert "Deelnemer" in detail.content.decode()
+    gone = client.get(f"/certificates/{erased.number}/pdf/")
+    assert gone.status_code == 410
+    with translation.override("nl"):
+        assert gettext("This PDF is no longer available") in gone.content.decode()
+    assert not Certificate.objects.get(pk=certificate.pk).pdf
+
+
+def test_the_database_allows_an_issued_certificate_only_the_pseudonym(private_dir: Path) -> None:
+    """Migration 0006: the holder's fields may become the pseudonym and nothing else; every
+    other column stays as issued."""
+    from django.db import DatabaseError, connection, transaction
+
+    world = build()
+    certificate = world.certificate
+    table = Certificate._meta.db_table
+    refused = [
+        ("learner_last_name", "Anders"),
+        ("learner_first_name", services.PSEUDONYM_FIRST_NAME),  # half a pseudonym
+        ("qualification_name", "Iets anders"),
+    ]
+    for column, value in refused:
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {column} = %s WHERE id = %s", [value, certificate.pk])  # noqa: S608
+
+    Certificate.objects.pseudonymise_holder(
+        world.learner.pk,
+        first_name=services.PSEUDONYM_FIRST_NAME,
+        last_name=f"#{world.learner.pk}",
+        date_of_birth=services.ERASED_DATE_OF_BIRTH,
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Certificate.objects.pseudonymise_holder(
+            world.learner.pk, first_name="Noor", last_name="Jansen", date_of_birth=datetime.date(1990, 1, 1)
+        )
+    assert Certificate.objects.get(pk=certificate.pk).learner_last_name == f"#{world.learner.pk}"
+
+
+def test_the_migration_knows_the_pseudonym_erasure_writes() -> None:
+    import importlib
+
+    migration = importlib.import_module("werkplaats.certificates.migrations.0006_erasure_pseudonymises_the_holder")
+
+    assert migration.PSEUDONYM_FIRST_NAME == services.PSEUDONYM_FIRST_NAME
+    assert services.ERASED_DATE_OF_BIRTH.isoformat() == migration.ERASED_DATE_OF_BIRTH
+
+
+# --- The audit log keeps no learner's values ---------------------------------------------------
+
+
+def test_the_audit_log_keeps_no_values_that_name_a_learner(english: None) -> None:
+    world = build()
+    learner = Learner.objects.get(pk=world.learner.pk)
+    before = AuditLogEntry.objects.count()
+
+    learner.last_name = "Jansen-de Vries"
+    learner.phone = "0612345678"
+    learner.save()
+    review = ProgressReview.objects.get(trajectory=world.trajectory)
+    review.progress = "Gaat goed met Noor"
+    review.save()
+
+    entries = list(AuditLogEntry.objects.order_by("id")[before:])
+    assert len(entries) == 2
+    text = " ".join(f"{e.object_repr} {e.changes}" for e in entries)
+    for personal in ("Jansen", "Noor", "0612345678"):
+        assert personal not in text
+    # Still said: which record, which fields.
+    assert entries[0].object_repr == f"#{learner.pk}"
+    assert set(entries[0].changes) == {"last_name", "phone"}
+    assert set(entries[1].changes) == {"progress"}
+    assert entries[1].object_repr.startswith(f"#{world.trajectory.pk} ")
+
+
+def test_every_learner_text_field_of_the_register_is_kept_out_of_the_audit_log() -> None:
+    from werkplaats.audit.registry import is_audited, sensitive_fields
+    from werkplaats.privacy.audit import learner_values
+
+    values = learner_values()
+    assert {"first_name", "last_name", "date_of_birth", "email", "phone"} <= values[Learner]
+    assert {"text", "goal"} <= values[LogEntry]
+    audited = {model: names for model, names in values.items() if is_audited(model)}
+    assert {Learner, LogEntry, ProgressReview, LearningPlanVersion, Certificate} <= set(audited)
+    logged = sorted(f"{m.__name__}.{n}" for m, names in audited.items() for n in names - sensitive_fields(m))
+    assert logged == []
