@@ -20,6 +20,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from werkplaats.audit.field_names import field_label
 from werkplaats.trajectories.models import Learner
 
 from .register import sensitive_fields
@@ -107,11 +108,11 @@ def _record(obj: models.Model, hidden: set[tuple[str, str]], withheld: set[str])
         if f.primary_key or f.name in SECRET_FIELDS or isinstance(f, models.BinaryField):
             continue
         if (label, f.name) in hidden:
-            withheld.add(str(f.verbose_name))
+            withheld.add(field_label(f))
             continue
-        record.fields.append((f.name, str(f.verbose_name), _value(obj, f)))
+        record.fields.append((f.name, field_label(f), _value(obj, f)))
     for m2m in obj._meta.many_to_many:
-        record.fields.append((m2m.name, str(m2m.verbose_name), [str(o) for o in getattr(obj, m2m.name).all()]))
+        record.fields.append((m2m.name, field_label(m2m), [str(o) for o in getattr(obj, m2m.name).all()]))
     return record
 
 

@@ -23,6 +23,9 @@ SAME_IN_DUTCH = {
     "partner",
     "indicator",
     "context",
+    "pdf",
+    "link",
+    "score",
 }
 
 

@@ -69,3 +69,28 @@ def test_a_coordinator_without_a_role_in_the_trajectory_gets_no_support_needs(en
     assert page.status_code == 200
     assert "Dyslexie" not in page.content.decode()
     assert "Noor was twee weken ziek" in page.content.decode()
+
+
+def test_every_label_of_the_export_is_in_dutch_for_a_dutch_reader() -> None:
+    from django.utils import translation
+
+    from werkplaats.audit.tests.test_field_names import SAME_IN_DUTCH
+
+    world = build()
+    with translation.override("en"):
+        english = build_export(world.learner, include_sensitive=True)
+    with translation.override("nl"):
+        dutch = build_export(world.learner, include_sensitive=True)
+
+    def labels(export: object) -> list[str]:
+        return [
+            label
+            for section in export.sections  # type: ignore[attr-defined]
+            for record in section.records
+            for _name, label, _value in record.fields
+        ]
+
+    pairs = list(zip(labels(english), labels(dutch), strict=True))
+    assert len(pairs) > 50
+    untranslated = sorted({en for en, nl in pairs if en == nl and en.lower() not in SAME_IN_DUTCH})
+    assert untranslated == []
