@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from werkplaats.core.forms import add_validation_error
-from werkplaats.organisations.models import Organisation
+from werkplaats.organisations.models import Membership, Organisation, Role
 
 from . import services
 from .api import API_VERSION
@@ -71,7 +71,23 @@ def token_create(request: HttpRequest, slug: str) -> HttpResponse:
                 {"organisation": organisation, "token": token, "secret": secret},
                 status=201,
             )
-    return render(request, "api/token_form.html", {"organisation": organisation, "form": form})
+    membership = (
+        Membership.objects.filter(user_id=request.user.pk, organisation=organisation, ended_at__isnull=True)
+        .prefetch_related("role_set")
+        .first()
+    )
+    roles = membership.roles if membership is not None else []
+    return render(
+        request,
+        "api/token_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "role_labels": membership.role_labels() if membership is not None else [],
+            # An administrator's role is to manage people and tokens: it opens no learner's record.
+            "sees_no_records": not set(roles) - {Role.ADMIN, Role.MEMBER},
+        },
+    )
 
 
 @require_POST

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from werkplaats.api.models import ApiToken, hash_secret
 from werkplaats.audit.models import Action, AuditLogEntry
@@ -57,6 +57,23 @@ def test_an_administrator_creates_a_token_and_sees_the_secret_once(organisation:
     assert secret not in listing
     assert ApiClient(secret).get("/api/v1/organisations").status_code == 200
     assert AuditLogEntry.objects.filter(action=Action.CREATE, object_id=str(token.pk)).exists()
+
+
+def test_the_form_says_which_roles_the_token_gets(organisation: object) -> None:
+    create = reverse("api-tokens:create", args=[organisation.slug])  # type: ignore[attr-defined]
+    admin_only = _client(member_of(organisation, Role.ADMIN))  # type: ignore[arg-type]
+    consultant_too = _client(member_of(organisation, Role.ADMIN, Role.CONSULTANT))  # type: ignore[arg-type]
+
+    alone = admin_only.get(create)
+    both = consultant_too.get(create)
+
+    with translation.override("nl"):
+        admin_label, consultant_label = str(Role.ADMIN.label), str(Role.CONSULTANT.label)
+    assert alone.context["role_labels"] == [admin_label]
+    assert admin_label in alone.content.decode()
+    assert 'id="token-sees-nothing"' in alone.content.decode()
+    assert both.context["role_labels"] == [consultant_label, admin_label]
+    assert 'id="token-sees-nothing"' not in both.content.decode()
 
 
 @pytest.mark.parametrize(("days", "error"), [(400, "at most a year"), (-1, "in the future")])
