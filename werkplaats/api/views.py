@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from werkplaats.accounts.models import User
 from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.models import Membership, Organisation, Role
 
@@ -72,7 +74,7 @@ def token_create(request: HttpRequest, slug: str) -> HttpResponse:
                 status=201,
             )
     membership = (
-        Membership.objects.filter(user_id=request.user.pk, organisation=organisation, ended_at__isnull=True)
+        Membership.objects.filter(user=cast(User, request.user), organisation=organisation, ended_at__isnull=True)
         .prefetch_related("role_set")
         .first()
     )
