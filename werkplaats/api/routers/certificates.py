@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status as Answer
 
 from werkplaats.audit.recorder import record_view
 from werkplaats.certificates import services
@@ -147,7 +148,7 @@ def list_certificates(
     operation_id="issueCertificate",
     summary="Issue the praktijkverklaring of a trajectory in assessment (school staff of its school)",
 )
-def issue_certificate(request: HttpRequest, payload: IssueIn) -> tuple[int, Certificate]:
+def issue_certificate(request: HttpRequest, payload: IssueIn) -> Answer[Certificate]:
     require_write(request)
     user = acting_user(request)
     trajectory = get_object_or_404(Trajectory.objects.visible_to(user), pk=payload.trajectory)
@@ -155,7 +156,7 @@ def issue_certificate(request: HttpRequest, payload: IssueIn) -> tuple[int, Cert
         raise PermissionDenied
     certificate = services.issue(trajectory, by=user, on=payload.issued_on, language=payload.language)
     certificate = Certificate.objects.select_related("revocation").get(pk=certificate.pk)
-    return 201, _out(certificate)
+    return Answer(201, _out(certificate))
 
 
 @router.get(
