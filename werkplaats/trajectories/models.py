@@ -427,6 +427,11 @@ class Trajectory(models.Model):
     def audit_repr(self) -> str:
         return f"#{self.pk}"
 
+    def get_route_short_display(self) -> str:
+        """The learning route's name without the explanation in brackets, for narrow columns:
+        "BBL", not "BBL (beroepsbegeleidende leerweg: ...)"."""
+        return str(self.get_route_display()).split(" (")[0]
+
     @property
     def is_open(self) -> bool:
         return self.status not in FINAL_STATES
