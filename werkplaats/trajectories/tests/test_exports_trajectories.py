@@ -118,7 +118,7 @@ def test_csv_and_xlsx_have_the_same_columns_and_rows_as_the_page(
         "",
     ]
     # The page names the route shortly, so the columns fit; the downloads give it in full.
-    assert "<td class=\"utrecht-table__cell\">Praktijkleren</td>" in page.content.decode()
+    assert '<td class="utrecht-table__cell">Praktijkleren</td>' in page.content.decode()
     assert "praktijkverklaring)</td>" not in page.content.decode()  # (the filter's options keep it)
 
 
