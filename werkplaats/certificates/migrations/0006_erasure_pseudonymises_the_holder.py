@@ -25,15 +25,24 @@ ERASED_DATE_OF_BIRTH = "1900-01-01"
 OLD_STATED = STATED[:15] + HOLDER + STATED[15:]
 
 
+def _changed(stated: list[str], *, pseudonym: bool, differs: str, birth_date: str) -> str:
+    """The trigger's condition: a stated column differs (``differs``: the database's operator),
+    or, with ``pseudonym``, the holder's fields change to anything but the pseudonym."""
+    changed = " OR ".join(f"NEW.{c} {differs} OLD.{c}" for c in stated)
+    if not pseudonym:
+        return changed
+    holder_changed = " OR ".join(f"NEW.{c} {differs} OLD.{c}" for c in HOLDER)
+    to_pseudonym = (
+        f"NEW.learner_first_name = '{PSEUDONYM_FIRST_NAME}' AND NEW.learner_last_name = '#' || NEW.learner_id "
+        f"AND NEW.learner_date_of_birth = {birth_date}"
+    )
+    return f"{changed} OR (({holder_changed}) AND NOT ({to_pseudonym}))"
+
+
 def _postgres(stated: list[str], *, pseudonym: bool) -> list[str]:
-    changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in stated)
-    if pseudonym:
-        holder_changed = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in HOLDER)
-        to_pseudonym = (
-            f"NEW.learner_first_name = '{PSEUDONYM_FIRST_NAME}' AND NEW.learner_last_name = '#' || NEW.learner_id "
-            f"AND NEW.learner_date_of_birth = DATE '{ERASED_DATE_OF_BIRTH}'"
-        )
-        changed = f"{changed} OR (({holder_changed}) AND NOT ({to_pseudonym}))"
+    changed = _changed(
+        stated, pseudonym=pseudonym, differs="IS DISTINCT FROM", birth_date=f"DATE '{ERASED_DATE_OF_BIRTH}'"
+    )
     return [
         f"""CREATE OR REPLACE FUNCTION certificate_immutable() RETURNS trigger AS $$
            BEGIN
@@ -44,14 +53,8 @@ def _postgres(stated: list[str], *, pseudonym: bool) -> list[str]:
 
 
 def _sqlite(stated: list[str], *, pseudonym: bool) -> list[str]:
-    changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in stated)
-    if pseudonym:
-        holder_changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in HOLDER)
-        to_pseudonym = (
-            f"NEW.learner_first_name = '{PSEUDONYM_FIRST_NAME}' AND NEW.learner_last_name = '#' || NEW.learner_id "
-            f"AND NEW.learner_date_of_birth = '{ERASED_DATE_OF_BIRTH}'"
-        )
-        changed = f"{changed} OR (({holder_changed}) AND NOT ({to_pseudonym}))"
+    # SQLite keeps dates as text.
+    changed = _changed(stated, pseudonym=pseudonym, differs="IS NOT", birth_date=f"'{ERASED_DATE_OF_BIRTH}'")
     return [
         "DROP TRIGGER IF EXISTS certificate_immutable;",
         f"""CREATE TRIGGER certificate_immutable BEFORE UPDATE ON {CERTIFICATE}
