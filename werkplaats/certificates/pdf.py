@@ -39,9 +39,9 @@ class HolderErased(Exception):
 
 
 def holder_erased(certificate: Certificate) -> bool:
-    from werkplaats.privacy.models import Erasure
+    from werkplaats.privacy.services import certificate_holder_erased  # privacy builds on certificates
 
-    return Erasure.objects.filter(learner_id=certificate.learner_id).exists()
+    return certificate_holder_erased(certificate)
 
 
 def qr_png(text: str) -> bytes:

@@ -360,9 +360,11 @@ def build_record(trajectory: Trajectory, *, made_at: datetime.datetime) -> bytes
     contents = collect(trajectory)
     with translation.override(services.learner_language(trajectory.learner)):
         members: list[tuple[str, bytes]] = [(README, readme(contents, made_at=made_at))]
-        members += [
-            (certificate_member(c), pdf.stored_pdf(c)) for c in contents.certificates if not pdf.holder_erased(c)
-        ]
+        for certificate in contents.certificates:
+            try:
+                members.append((certificate_member(certificate), pdf.stored_pdf(certificate)))
+            except pdf.HolderErased:  # its PDF is no longer drawn
+                continue
         members += [
             (TRAJECTORY_JSON, trajectory_json(contents)),
             (WORK_PROCESSES_CSV, work_processes_csv(contents)),

@@ -259,6 +259,19 @@ def test_erasure_puts_the_pseudonym_on_the_certificate_and_drops_its_pdf(
         assert gettext("This PDF is no longer available") in gone.content.decode()
     assert not Certificate.objects.get(pk=certificate.pk).pdf
 
+    # The trajectory's record (ZIP) leaves the PDF out, and draws none.
+    import io
+    import zipfile
+
+    from werkplaats.certificates.record import build_record, certificate_member
+    from werkplaats.trajectories.models import Trajectory as TrajectoryModel
+
+    trajectory = TrajectoryModel.objects.for_page().get(pk=certificate.trajectory_id)
+    names = zipfile.ZipFile(io.BytesIO(build_record(trajectory, made_at=timezone.now()))).namelist()
+    assert certificate_member(erased) not in names
+    assert names
+    assert not Certificate.objects.get(pk=certificate.pk).pdf
+
 
 def test_the_database_allows_an_issued_certificate_only_the_pseudonym(private_dir: Path) -> None:
     """Migration 0006: the holder's fields may become the pseudonym and nothing else; every
