@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -83,3 +84,10 @@ def revoke_token(token: ApiToken, *, by: Any) -> ApiToken:
         token.revoked_by = by
         token.save(update_fields=["revoked_at", "revoked_by"])
     return token
+
+
+def sees_no_records(roles: Iterable[str]) -> bool:
+    """A token acts with its maker's roles; an organisation's administrator manages people and
+    tokens and a partnership member works in partnerships, so with only those roles the token
+    opens no learner, trajectory or certificate."""
+    return not set(roles) - {Role.ADMIN, Role.MEMBER}

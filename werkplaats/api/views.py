@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from werkplaats.accounts.models import User
 from werkplaats.core.forms import add_validation_error
-from werkplaats.organisations.models import Membership, Organisation, Role
+from werkplaats.organisations.access import get_access
+from werkplaats.organisations.models import Organisation, Role
 
 from . import services
 from .api import API_VERSION
@@ -73,21 +72,15 @@ def token_create(request: HttpRequest, slug: str) -> HttpResponse:
                 {"organisation": organisation, "token": token, "secret": secret},
                 status=201,
             )
-    membership = (
-        Membership.objects.filter(user=cast(User, request.user), organisation=organisation, ended_at__isnull=True)
-        .prefetch_related("role_set")
-        .first()
-    )
-    roles = membership.roles if membership is not None else []
+    roles = get_access(request.user).roles_in(organisation)
     return render(
         request,
         "api/token_form.html",
         {
             "organisation": organisation,
             "form": form,
-            "role_labels": membership.role_labels() if membership is not None else [],
-            # An administrator's role is to manage people and tokens: it opens no learner's record.
-            "sees_no_records": not set(roles) - {Role.ADMIN, Role.MEMBER},
+            "role_labels": [str(role.label) for role in Role if role in roles],
+            "sees_no_records": services.sees_no_records(roles),
         },
     )
 
