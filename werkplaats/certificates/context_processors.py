@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
+from werkplaats.core.context_processors import menu_url
 from werkplaats.organisations.access import get_access
 from werkplaats.organisations.models import Role
 
@@ -16,7 +16,7 @@ def certificates(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     if can_see_counts(user):
-        return {"certificates_url": reverse("certificates:counts")}
+        return {"certificates_url": menu_url("certificates:counts")}
     if get_access(user).organisation_ids(Role.SCHOOL_STAFF):
-        return {"certificates_url": reverse("certificates:batch-start")}
+        return {"certificates_url": menu_url("certificates:batch-start")}
     return {}

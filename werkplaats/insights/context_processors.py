@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+
+from werkplaats.core.context_processors import menu_url
 
 from .dashboard import can_see_dashboard
 
@@ -11,4 +12,4 @@ def insights(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not can_see_dashboard(user):
         return {}
-    return {"insights_url": reverse("insights:dashboard")}
+    return {"insights_url": menu_url("insights:dashboard")}

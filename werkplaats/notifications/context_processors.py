@@ -3,20 +3,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
-from .models import Notification
-
-_CACHE_ATTR = "_werkplaats_unread_notifications"
+from werkplaats.core import header
 
 
 def unread_count(request: HttpRequest) -> int:
-    """The logged-in user's unread notifications, counted once per request (on the index of
-    recipient and read_at): the header shows it on every page, the notifications page uses it too."""
-    count = getattr(request, _CACHE_ATTR, None)
-    if count is None:
-        count = Notification.objects.visible_to(request.user).unread().count()
-        setattr(request, _CACHE_ATTR, count)
-    return count
+    """The logged-in user's unread notifications (``Notification.objects.visible_to(user).unread()``),
+    counted once per request with the header's other facts: the header shows it on every page,
+    the notifications page uses it too."""
+    return header.facts(request).unread_notifications
 
 
 def notifications(request: HttpRequest) -> dict[str, Any]:
@@ -24,4 +20,5 @@ def notifications(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notification_count": unread_count(request)}
+    # Counted when a template shows it (the header), not for every template rendered.
+    return {"unread_notification_count": SimpleLazyObject(lambda: unread_count(request))}

@@ -1,9 +1,11 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
-from .models import PartnershipMember
+from werkplaats.core import header
+from werkplaats.core.context_processors import menu_url
+
 from .services import can_found_partnership
 
 
@@ -13,6 +15,11 @@ def partnerships(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if can_found_partnership(user) or PartnershipMember.objects.active().filter(user_id=user.pk).exists():
-        return {"partnerships_url": reverse("partnerships:list")}
-    return {}
+
+    def url() -> str:
+        if can_found_partnership(user) or header.facts(request).in_a_partnership:
+            return menu_url("partnerships:list")
+        return ""
+
+    # Asked when a template shows the menu, not for every template rendered.
+    return {"partnerships_url": SimpleLazyObject(url)}

@@ -215,4 +215,4 @@ def test_the_list_of_imports_takes_the_same_queries_at_any_size(organisation, co
 
     assert response.status_code == 200
     assert response.content.decode().count('href="/imports/') == count
-    assert len(queries) == 13, [query["sql"] for query in queries.captured_queries]
+    assert len(queries) == 12, [query["sql"] for query in queries.captured_queries]
