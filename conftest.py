@@ -15,9 +15,13 @@ def _clear_cache():
     """Rate-limit counters and other cached state must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from werkplaats.trajectories import pagecache
+
     cache.clear()
+    pagecache.clear()
     yield
     cache.clear()
+    pagecache.clear()
 
 
 @pytest.fixture(autouse=True)

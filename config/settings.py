@@ -150,7 +150,18 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://werkplaats")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://werkplaats"),
+    # Rendered trajectory pages (werkplaats/trajectories/pagecache.py): in each process's memory
+    # only, as they hold personal data; checked against the database's page stamps on every use.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "werkplaats-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+# How long a rendered trajectory page is kept at most (seconds); 0 renders every request afresh.
+WERKPLAATS_PAGE_CACHE_SECONDS = env.int("WERKPLAATS_PAGE_CACHE_SECONDS", default=600)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

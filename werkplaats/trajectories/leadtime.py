@@ -17,6 +17,7 @@ FINAL = frozenset({"afgerond", "gestopt"})
 NORM_MIN = timedelta(days=91)
 NORM_MAX = timedelta(days=183)
 AT_RISK_FROM = timedelta(days=152)  # the last month before the 6-month limit
+DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,32 @@ def compute(steps: Iterable[Step], now: datetime) -> LeadTime:
     end = ended_at or now
     total = max(end - ordered[0].at, timedelta(0))
     return LeadTime(ordered[0].at, ended_at, total, per_state.get(PAUSED, timedelta(0)), per_state)
+
+
+def next_whole_day(duration: timedelta, now: datetime) -> datetime:
+    """When a duration that grows with the clock from ``now`` on reaches its next whole day;
+    ``now`` itself when it is a whole number of days now (a comparison with the norm, which is in
+    whole days, changes right after)."""
+    rest = duration % DAY
+    return now + (DAY - rest) if rest else now
+
+
+def next_change(steps: Iterable[Step], now: datetime) -> datetime | None:
+    """The first moment from ``now`` on at which a figure of ``compute(steps, ...)`` counted in
+    whole days, or its norm (``norm_status``), can differ from its value at ``now``: when a
+    duration that grows with the clock reaches its next whole day, or a step dated later than
+    ``now`` begins. None when no figure moves with the clock (an ended trajectory)."""
+    ordered = list(steps)
+    here, then = compute(ordered, now), compute(ordered, now + timedelta(seconds=1))
+    moments = [s.at for s in ordered if s.at > now]
+    pairs: list[tuple[timedelta, timedelta | None]] = [
+        (here.total, then.total),
+        (here.paused, then.paused),
+        (here.active, then.active),
+    ]
+    pairs += [(duration, then.per_state.get(state)) for state, duration in here.per_state.items()]
+    moments += [next_whole_day(duration, now) for duration, later in pairs if later != duration]
+    return min(moments, default=None)
 
 
 def norm_status(lead_time: LeadTime) -> str:

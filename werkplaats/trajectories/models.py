@@ -263,15 +263,21 @@ class TrajectoryQuerySet(UpdateSignalling["Trajectory"]):
         if access.is_platform_admin:
             return self.all()
         regions = access.region_ids(Role.COORDINATOR)
-        return self.filter(
-            Q(learner__organisation_id__in=access.organisation_ids(Role.CONSULTANT))
-            | Q(school_id__in=access.organisation_ids(Role.SCHOOL_STAFF))
-            | Q(employer_id__in=access.organisation_ids(Role.WORKPLACE_TRAINER))
-            | Q(learner__organisation__region_id__in=regions)
-            | Q(school__region_id__in=regions)
-            | Q(employer__region_id__in=regions)
-            | Q(learner__user_id=access.user_id)
-        )
+        ways = [
+            ("learner__organisation_id__in", access.organisation_ids(Role.CONSULTANT)),
+            ("school_id__in", access.organisation_ids(Role.SCHOOL_STAFF)),
+            ("employer_id__in", access.organisation_ids(Role.WORKPLACE_TRAINER)),
+            ("learner__organisation__region_id__in", regions),
+            ("school__region_id__in", regions),
+            ("employer__region_id__in", regions),
+        ]
+        # Only the ways the user has: an empty list matches nothing, and leaving it out spares
+        # every query of this set its joins (and Python the compiling of them).
+        visible = Q(learner__user_id=access.user_id)
+        for lookup, ids in ways:
+            if ids:
+                visible |= Q(**{lookup: ids})
+        return self.filter(visible)
 
     def for_page(self) -> TrajectoryQuerySet:
         """With the learner and the parties loaded: what every trajectory page shows."""
@@ -732,3 +738,19 @@ class LogEntry(models.Model):
 
     def audit_repr(self) -> str:
         return f"#{self.pk}"
+
+
+class PageStamp(models.Model):
+    """A counter per trajectory that the database raises on every write to a row the trajectory
+    page shows (triggers of migration 0005), and one per shared table under negative numbers.
+    Written by those triggers only; read by ``pagecache``."""
+
+    trajectory_id = models.BigIntegerField(primary_key=True)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("page stamp")
+        verbose_name_plural = _("page stamps")
+
+    def __str__(self) -> str:
+        return f"{self.trajectory_id}: {self.n}"

@@ -485,20 +485,41 @@ class Timing:
     days_in_state: int
 
 
+def _steps(rows: Iterable[Any]) -> list[leadtime.Step]:
+    # A change of employer is not a change of state.
+    return [leadtime.Step(at=e.at, to_status=e.to_status) for e in rows if e.kind != EventKind.EMPLOYER_CHANGE]
+
+
 def timing(
     trajectory: Trajectory, *, now: datetime.datetime | None = None, events: Iterable[Any] | None = None
 ) -> Timing:
     """Lead time, time per state and the 3-to-6-month norm, from the events alone."""
     now = now or timezone.now()
-    rows = events if events is not None else trajectory.events.all()
-    # A change of employer is not a change of state.
-    steps = [leadtime.Step(at=e.at, to_status=e.to_status) for e in rows if e.kind != EventKind.EMPLOYER_CHANGE]
+    steps = _steps(events if events is not None else trajectory.events.all())
     result = leadtime.compute(steps, now)
     return Timing(
         lead_time=result,
         norm=leadtime.norm_status(result),
         days_in_state=max((now - trajectory.status_changed_at).days, 0),
     )
+
+
+def figures_valid_until(trajectory: Trajectory, events: Iterable[Any], now: datetime.datetime) -> datetime.datetime:
+    """Until when what the trajectory page computes from the clock at ``now`` holds: its timing
+    (days in the state, lead time, time per state, the norm) and, at the next midnight, what
+    depends on the date (reviews due or overdue, weeks with hours)."""
+    moments = [_next_midnight(now)]
+    lead = leadtime.next_change(_steps(events), now)
+    if lead is not None:
+        moments.append(lead)
+    changed_at = trajectory.status_changed_at
+    moments.append(changed_at if changed_at > now else leadtime.next_whole_day(now - changed_at, now))
+    return min(moments)
+
+
+def _next_midnight(now: datetime.datetime) -> datetime.datetime:
+    tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 # --- The learning plan ------------------------------------------------------------------------

@@ -13,8 +13,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,7 +27,7 @@ from werkplaats.core.forms import add_validation_error
 from werkplaats.organisations.access import require_role
 from werkplaats.organisations.models import Invitation, Organisation, Role
 
-from . import caseloads, exports, services, work
+from . import caseloads, exports, pagecache, services, work
 from .forms import (
     CaseloadFilterForm,
     ChangeEmployerForm,
@@ -317,8 +320,9 @@ def _open_matching_rounds(request: HttpRequest, trajectory: Trajectory) -> list[
 def _detail_context(
     request: HttpRequest, trajectory: Trajectory, *, bound: TransitionForm | None = None
 ) -> dict[str, Any]:
+    now = timezone.now()
     events = list(TrajectoryEvent.objects.filter(trajectory=trajectory).select_related("actor").order_by("at", "id"))
-    timing = services.timing(trajectory, events=events)
+    timing = services.timing(trajectory, events=events, now=now)
     employer_names = dict(
         Organisation.objects.filter(
             pk__in={v for e in events for k, v in e.data.items() if k in ("from_employer", "to_employer") and v}
@@ -348,7 +352,8 @@ def _detail_context(
         "funding_sources": FundingSource.objects.filter(trajectory=trajectory).order_by("id"),
         "next_review": sections.review.due,
         "work": sections,
-        "today": timezone.localdate(),
+        "today": timezone.localdate(now),
+        "valid_until": services.figures_valid_until(trajectory, events, now),
         "can_manage": manage,
         "transitions": _transition_forms(request, trajectory, bound),
         "can_change_employer": manage and trajectory.status in (Status.PLACED, Status.IN_PROGRESS),
@@ -356,11 +361,42 @@ def _detail_context(
     }
 
 
+def _detail_page(request: HttpRequest, learner_name: str, content: str) -> HttpResponse:
+    return render(
+        request,
+        "trajectories/trajectory_detail.html",
+        # Rendered by our own autoescaping template (_detail_content.html).
+        {"learner_name": learner_name, "content": SafeString(content)},
+    )
+
+
+def _content(request: HttpRequest, context: dict[str, Any]) -> tuple[str, str]:
+    """The page's content, and the CSRF token its forms carry."""
+    token = get_token(request)
+    return render_to_string("trajectories/_detail_content.html", {**context, "csrf_token": token}, request), token
+
+
+def _render_detail(
+    request: HttpRequest, trajectory: Trajectory, context: dict[str, Any], *, found: pagecache.Found | None = None
+) -> HttpResponse:
+    """The trajectory page from ``context``; with ``found``, its content is kept for the next
+    request of the same user (pagecache)."""
+    content, token = _content(request, context)
+    if found is not None:
+        pagecache.keep(request, found, content, token=token, valid_until=context["valid_until"])
+    return _detail_page(request, trajectory.learner.full_name, content)
+
+
 @login_required
 def trajectory_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    trajectory = visible_trajectory(request, pk)
-    record_view(request, trajectory, subject_organisation_id=trajectory.learner.organisation_id)
-    return render(request, "trajectories/trajectory_detail.html", _detail_context(request, trajectory))
+    found = pagecache.find(request, pk)
+    record_view(request, Trajectory(pk=found.pk), subject_organisation_id=found.organisation_id)
+    content = pagecache.kept(request, found)
+    if content is not None:
+        return _detail_page(request, found.learner_name, content)
+    # ``find`` checked visible_to in this request: load the page's objects by key alone.
+    trajectory = get_object_or_404(Trajectory.objects.for_page(), pk=found.pk)
+    return _render_detail(request, trajectory, _detail_context(request, trajectory), found=found)
 
 
 @login_required
@@ -397,7 +433,7 @@ def transition(request: HttpRequest, pk: int, to: str) -> HttpResponse:
             trajectory = visible_trajectory(request, pk)
             context = _detail_context(request, trajectory, bound=form)
             context["refused"] = {"label": _transition_label(trajectory, to), "messages": form.non_field_errors()}
-            return render(request, "trajectories/trajectory_detail.html", context)
+            return _render_detail(request, trajectory, context)
         messages.success(request, _("The trajectory is now: %(state)s.") % {"state": Status(to).label})
         return redirect(trajectory)
     return render(
