@@ -406,7 +406,7 @@ def test_every_table_the_page_reads_raises_a_stamp(demo_trajectories: None, monk
     read: set[str] = set()
 
     def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        read.update(re.findall(r'(?:FROM|JOIN)\s+"([a-z0-9_]+)"', sql))
+        read.update(re.findall(r'(?:FROM|JOIN)\s+"?([a-z][a-z0-9_]*)"?', sql))
         return execute(sql, params, many, context)
 
     def watched(fn: Callable[..., Any]) -> Callable[..., Any]:
