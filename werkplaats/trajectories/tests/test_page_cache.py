@@ -426,6 +426,10 @@ def test_every_table_the_page_reads_raises_a_stamp(demo_trajectories: None, monk
     ).first()
     assert searching is not None
     Trajectory.objects.filter(pk=searching.pk).update(status=Status.SEARCHING)
+    # ... and is in the open matching round: its people are asked to rank the places.
+    from werkplaats.matching.models import MatchingRound, RoundLearner
+
+    RoundLearner.objects.get_or_create(round=MatchingRound.objects.get(), trajectory=searching)
     users = User.objects.filter(
         email__in=["consultant@demo.nl", "school@demo.nl", "trainer@demo.nl", "learner@demo.nl"]
     )
@@ -443,6 +447,8 @@ def test_every_table_the_page_reads_raises_a_stamp(demo_trajectories: None, monk
         "certificates_certificate",
         "accounts_user",
         Recognition._meta.db_table,
+        "matching_roundlearner",
+        "matching_matchinground",
     } <= read
     assert read - _triggered_tables() == set()
 
