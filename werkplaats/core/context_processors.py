@@ -31,11 +31,21 @@ def _reversed(name: str, prefix: str, urlconf: Any) -> str:
     return reverse(name, urlconf=urlconf)
 
 
+def _where() -> tuple[str, Any]:
+    return get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+
+
 def menu_url(name: str) -> str:
     """``reverse(name)`` for a page of the main menu, once per process (and script prefix and URL
     configuration): the menu is on every page, and its addresses do not change while it runs."""
-    return _reversed(name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return _reversed(name, *_where())
+
+
+@functools.cache
+def _menu(prefix: str, urlconf: Any) -> dict[str, str]:
+    return {key: _reversed(name, prefix, urlconf) for key, name in MENU.items()}
 
 
 def menu(request: HttpRequest) -> dict[str, Any]:
-    return {"menu_urls": {key: menu_url(name) for key, name in MENU.items()}}
+    """``menu_urls``: the addresses of the main menu's items, made once per process."""
+    return {"menu_urls": _menu(*_where())}

@@ -38,7 +38,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .models import Trajectory
+from .models import Learner, Trajectory
 
 CACHE_ALIAS = "pages"
 # Stands for the CSRF token in kept content; random per process, so no page can contain it.
@@ -52,15 +52,10 @@ class Found:
     """A trajectory the user may see, with what the page around the content needs."""
 
     pk: int
-    learner_first_name: str
-    learner_last_name: str
+    learner_name: str
     organisation_id: int
     stamp: int
     shared: int
-
-    @property
-    def learner_name(self) -> str:
-        return f"{self.learner_first_name} {self.learner_last_name}".strip()
 
 
 def find(request: HttpRequest, pk: int) -> Found:
@@ -75,14 +70,21 @@ def find(request: HttpRequest, pk: int) -> Found:
     row = next(iter(rows), None)
     if row is None:
         raise Http404
+    first_name, last_name, organisation_id = row
     with connection.cursor() as cursor:
         cursor.execute(_STAMPS, [pk])
         stamps = dict(cursor.fetchall())
-    return Found(pk, *row, stamp=stamps.pop(pk, 0), shared=sum(stamps.values()))
+    return Found(
+        pk,
+        learner_name=Learner(first_name=first_name, last_name=last_name).full_name,
+        organisation_id=organisation_id,
+        stamp=stamps.pop(pk, 0),
+        shared=sum(stamps.values()),
+    )
 
 
 def seconds() -> int:
-    return int(getattr(settings, "WERKPLAATS_PAGE_CACHE_SECONDS", 0))
+    return int(settings.WERKPLAATS_PAGE_CACHE_SECONDS)
 
 
 def _key(request: HttpRequest, found: Found) -> str:
